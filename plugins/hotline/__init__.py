@@ -1,0 +1,35 @@
+"""市长热线 12345: a Pelican plugin that publishes resolved hotline cases.
+
+Signal wiring only: the work is done in `build` and `generator`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+from .build import Build
+from .generator import CaseGenerator
+
+
+def _start(pelican) -> None:
+    build = Build(Path(pelican.output_path).resolve())
+    staging = str(build.start())
+    pelican.hotline_build = build
+    pelican.output_path = staging
+    pelican.settings["OUTPUT_PATH"] = staging
+
+
+def _generators(pelican):
+    return type("CaseGenerator", (CaseGenerator,), {"build": pelican.hotline_build})
+
+
+def _finish(pelican) -> None:
+    pelican.hotline_build.finish()
+
+
+def register() -> None:
+    signals.initialized.connect(_start)
+    signals.get_generators.connect(_generators)
+    signals.finalized.connect(_finish)

@@ -1,0 +1,135 @@
+"""The one place where raw case files become public data.
+
+`load_cases` reads, validates and anonymises a cases directory. What it
+returns holds only public objects, aggregate facts and the private values
+the output guard needs; the raw records die here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .anonymise import Anonymiser
+from .private import PrivateValue
+from .problems import Problem
+from .public import CaseFacts, District, PublicCase, Registries
+from .records import case_files, read_yaml
+from .registries import load_registries
+from .slugs import unique_slugs
+from .validate import Record, validate
+
+UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guard
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSet:
+    """Everything the rest of the build may know about the cases."""
+
+    cases: tuple[PublicCase, ...]  # published, newest first
+    facts: tuple[CaseFacts, ...]  # every valid record, for statistics
+    registries: Registries
+    districts: tuple[District, ...]
+    private_values: tuple[PrivateValue, ...]  # for the guard only
+
+
+def load_cases(cases_dir: Path, tz: ZoneInfo) -> tuple[CaseSet | None, list[Problem]]:
+    """Read every case under `cases_dir`; None and all problems if any."""
+    cases_dir = Path(cases_dir)
+    if not cases_dir.is_dir():
+        return None, [Problem(str(cases_dir), 0, "", "案件目录不存在（请检查 CASES_PATH 或 --cases）")]
+    registries, problems = load_registries(cases_dir)
+    records: list[Record] = []
+    for path in case_files(cases_dir):
+        source, found = read_yaml(path)
+        if source.data is not None:
+            record, more = validate(source, registries, tz)
+            reported = {p.field for p in found}
+            found += [p for p in more if p.field not in reported]
+            if record and not found:
+                records.append(record)
+        problems += found
+    problems += _duplicate_ids(records)
+    if problems or registries is None:
+        return None, problems
+    return _public(records, registries), []
+
+
+def _duplicate_ids(records: list[Record]) -> list[Problem]:
+    """Ids used twice, also when they differ only in case (one URL on some disks)."""
+    first: dict[str, Record] = {}
+    problems = []
+    for r in records:
+        other = first.setdefault(r.id.lower(), r)
+        if other is not r:
+            same = "相同" if other.id == r.id else f"只有大小写不同（{other.id}）"
+            problems.append(r.source.problem(("id",), f"案件编号与 {other.source.name} 的编号{same}；每个案件的编号必须唯一"))
+    return problems
+
+
+def _public(records: list[Record], registries: Registries) -> CaseSet:
+    published = [r for r in records if r.published]
+    names = sorted({r.district for r in published})
+    districts = {n: District(n, s) for n, s in unique_slugs(names).items()}
+    anonymiser = Anonymiser(records, registries, districts)
+    cases, values = [], []
+    for record in published:
+        case, private = anonymiser.anonymise(record)
+        cases.append(case)
+        values += private
+    for record in records:
+        if not record.published:
+            values += anonymiser.values(record)
+    values += _unpublished_text([r for r in records if not r.published], cases)
+    cases.sort(key=lambda c: (c.resolved_at, c.received_at, c.id), reverse=True)
+    return CaseSet(
+        cases=tuple(cases),
+        facts=tuple(_facts(r, districts) for r in records),
+        registries=registries,
+        districts=tuple(districts[n] for n in names),
+        private_values=tuple(values),
+    )
+
+
+def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[PrivateValue]:
+    """Unpublished records' own words, so the guard proves none is written.
+
+    A line that a published case also says (boilerplate such as
+    经回访，反映人表示满意) is public anyway and is left out.
+    """
+    lines = {}
+    for record in records:
+        texts = {"complaint": record.complaint, **{f"handling[{i}].action": h.action for i, h in enumerate(record.handling)}}
+        for field, text in texts.items():
+            for line in (text or "").splitlines():
+                if len(line.strip()) >= UNPUBLISHED_TEXT_MIN:
+                    lines.setdefault(line.strip(), PrivateValue(line.strip(), record.id, field))
+    if lines:
+        automaton = ahocorasick.Automaton()
+        for line in lines:
+            automaton.add_word(line, line)
+        automaton.make_automaton()
+        for case in cases:
+            for text in case.texts().values():
+                for _, line in automaton.iter(text):
+                    lines.pop(line, None)
+    return list(lines.values())
+
+
+def _facts(record: Record, districts: dict[str, District]) -> CaseFacts:
+    return CaseFacts(
+        status=record.status,
+        published=record.published,
+        channel=record.channel,
+        received_at=record.received_at,
+        resolved_at=record.resolved_at if record.status == "resolved" else None,
+        category=record.category.name if record.category else None,
+        departments=tuple(dict.fromkeys(h.department.name for h in record.handling)),
+        district=record.district if record.district in districts else None,
+        followup_result=record.followup["result"] if record.followup else None,
+        rehandled=record.rehandled,
+        supervision_level=record.supervision_level,
+    )

@@ -1,0 +1,46 @@
+"""The Pelican generator that owns the cases and every output made from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from .build import Build
+from .casedata import CaseSet, load_cases
+from .guard import Guard, LeakError
+from .output import SiteWriter
+from .problems import BuildFailed, report
+from .render import render_site
+from .settings import HotlineSettings
+
+# Each takes (cases, writer, jinja environment, settings) and writes its files.
+OUTPUTS = (render_site,)
+
+
+class CaseGenerator(Generator):
+    """Reads the cases once (`generate_context`), writes their outputs (`generate_output`)."""
+
+    build: Build  # set per build by the plugin's signal wiring
+
+    def generate_context(self) -> None:
+        self.hotline = HotlineSettings.from_pelican(self.settings)
+        cases, problems = load_cases(self.hotline.cases_path, self.hotline.timezone)
+        if problems:
+            self.build.abort()
+            raise BuildFailed(report(problems), tuple(problems))
+        self.cases: CaseSet = cases
+        self.build.guard = Guard(cases.private_values)
+        self.env.globals.update(hotline=self.hotline)
+        self.context["hotline"] = self.hotline
+
+    def generate_output(self, writer) -> None:
+        out = SiteWriter(Path(self.output_path), self.build.guard, self.context)
+        env = self.env.overlay(autoescape=True)
+        try:
+            for write_outputs in OUTPUTS:
+                write_outputs(self.cases, out, env, self.hotline)
+        except LeakError as e:
+            self.build.abort()
+            raise BuildFailed(str(e)) from None
+        self.build.written |= out.written

@@ -1,0 +1,256 @@
+"""The output guard: proof that no private value reached an output.
+
+Every byte the build writes passes through `Guard.check`. The guard
+normalises the output (JSON, HTML and URL escapes, full-width forms,
+invisible characters, separators) and searches it for the canonical form of
+every private value: text values with one Aho-Corasick automaton, numbers by
+a dictionary lookup per digit run. Both cost time linear in the output size.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import itertools
+import os
+import re
+import unicodedata
+import urllib.parse
+from collections.abc import Collection, Iterable
+from pathlib import Path, PurePosixPath
+
+import ahocorasick
+
+from .private import NUMBER, PrivateValue, number_key
+
+_JSON_ESCAPE = re.compile(
+    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+)
+_INVISIBLE = dict.fromkeys(
+    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), 0xFEFF, 0x00AD]
+)
+_SEPARATOR_CHARS = r"\s\-‐‑–—―·•・_/"
+_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]+")
+# A digit run as written: digit groups (an ID may end in x) joined by
+# separators. Possessive quantifiers: no backtracking on long runs.
+_NUMBER_RUN = re.compile(f"(?:[0-9]++x?+[{_SEPARATOR_CHARS}]*+)++")
+_NUMBER_GROUP = re.compile(r"[0-9]+x?")
+_COUNTRY_CODES = ("86", "0086")
+_MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
+_MAX_EXTENSION = 4
+_MIN_TEXT = 2
+_MIN_NUMBER = 7
+
+
+def _decode_json_escape(m: re.Match[str]) -> str:
+    if m.group(3) is None:
+        high, low = int(m.group(1), 16), int(m.group(2), 16)
+        return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    code = int(m.group(3), 16)
+    return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # lone surrogate
+
+
+def _expand(text: str) -> str:
+    """Every normalisation step except the final compaction."""
+    if "\\u" in text:
+        text = _JSON_ESCAPE.sub(_decode_json_escape, text)
+    if "&" in text:
+        text = html.unescape(html.unescape(text))  # twice: &amp;#20029; too
+    if "%" in text:
+        text = urllib.parse.unquote(text)
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_INVISIBLE).casefold()
+
+
+def _as_bytes(text: str) -> str:
+    """`text` as UTF-8 bytes, one character each.
+
+    pyahocorasick scans a trie node's children one by one; over bytes no node
+    has more than 256 of them, where a CJK alphabet gives the root thousands.
+    UTF-8 is self-synchronising: a match never starts inside a character.
+    """
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+def normalise(text: str) -> str:
+    """The text as the guard searches it.
+
+    Escapes decoded, NFKC, invisible characters removed, casefolded, then
+    whitespace and separators removed: "138-3761 2045" -> "13837612045".
+    """
+    return _SEPARATORS.sub("", _expand(text))
+
+
+def _number_key(value: str) -> str:
+    """Canonical digits of a NUMBER value; a mobile loses its country code."""
+    key = number_key(value).lower()
+    m = _MOBILE_WITH_COUNTRY_CODE.fullmatch(key)
+    return m.group(1) if m else key
+
+
+class LeakError(Exception):
+    """A private value was found in an output. Carries only the masked value."""
+
+    def __init__(self, path: str, case_id: str, field: str, masked: str, *, in_name: bool = False):
+        self.path = path
+        self.case_id = case_id
+        self.field = field
+        self.masked = masked
+        where = "输出文件名" if in_name else "输出文件"
+        super().__init__(
+            f"隐私保护：{where} {path} 含有案件 {case_id} 的 {field}（{masked}），"
+            "构建已中止，已发布的网站保持不变。"
+        )
+
+
+class _Entry:
+    """The private values that share one canonical form."""
+
+    __slots__ = ("strong", "weak")
+
+    def __init__(self) -> None:
+        self.strong: PrivateValue | None = None
+        self.weak: dict[str, PrivateValue] = {}  # case_id -> value
+
+    def add(self, value: PrivateValue) -> None:
+        if value.strong:
+            self.strong = self.strong or value
+        else:
+            self.weak.setdefault(value.case_id, value)
+
+    def hit(self, scope: Collection[str] | None) -> PrivateValue | None:
+        """The value a match leaks in an output carrying `scope`, if any."""
+        if self.strong is not None:
+            return self.strong
+        if scope:
+            for case_id in scope:
+                if case_id in self.weak:
+                    return self.weak[case_id]
+        return None
+
+
+class Guard:
+    """Searches outputs for the private values it was built from."""
+
+    def __init__(self, values: Iterable[PrivateValue]):
+        texts: dict[str, _Entry] = {}
+        self._numbers: dict[str, _Entry] = {}
+        for value in values:
+            if value.kind == NUMBER:
+                key = _number_key(value.value)
+                # The first 17 digits of an ID fix its checksum X: a leak alone.
+                keys, table, minimum = {key, key.removesuffix("x")}, self._numbers, _MIN_NUMBER
+            else:
+                keys, table, minimum = {normalise(value.value)}, texts, _MIN_TEXT
+            for key in keys:
+                if len(key) >= minimum:
+                    table.setdefault(key, _Entry()).add(value)
+        self._automaton: ahocorasick.Automaton | None = None
+        if texts:
+            self._automaton = ahocorasick.Automaton()
+            for key, entry in texts.items():
+                self._automaton.add_word(_as_bytes(key), entry)
+            self._automaton.make_automaton()
+        self._number_lengths = sorted({len(key) for key in self._numbers})
+
+    def check(
+        self, path: str, data: bytes | str, scope: Collection[str] | None = None
+    ) -> None:
+        """Raise `LeakError` if the output `path` (relative to the output root)
+        or its content `data` contains a private value.
+
+        `scope`: ids of the cases whose text this single output carries; their
+        weak values are checked too. None: an aggregate output, strong values only.
+        """
+        self._check_name(path, scope)
+        self._check_content(path, data, scope)
+
+    def check_tree(self, root: Path, skip: Collection[str] = frozenset()) -> None:
+        """Check every file name under `root` and every file not in `skip`
+        (relative posix paths already checked when they were written)."""
+        for directory, dirnames, filenames in os.walk(root):
+            base = Path(directory).relative_to(root)
+            for name in dirnames:
+                self._check_name((base / name).as_posix(), None)
+            for name in filenames:
+                rel = (base / name).as_posix()
+                self._check_name(rel, None)
+                full = root / rel
+                if rel not in skip and full.is_file():
+                    self._check_content(rel, full.read_bytes(), None)
+
+    def _check_content(
+        self, path: str, data: bytes | str, scope: Collection[str] | None
+    ) -> None:
+        if isinstance(data, str):
+            texts = [data]
+        else:
+            texts = [data.decode("utf-8", errors="replace")]
+            lowered = path.lower()
+            if "gb2312" in lowered or "gbk" in lowered:
+                texts.append(data.decode("gbk", errors="replace"))  # GBK ⊃ GB2312
+        for text in texts:
+            value = self._find(text, scope)
+            if value is not None:
+                raise LeakError(path, value.case_id, value.field, value.masked())
+
+    def _check_name(self, path: str, scope: Collection[str] | None) -> None:
+        value = self._find(path, scope)
+        if value is None:
+            return
+        # Show the path only up to the first component that leaks.
+        parts = PurePosixPath(path).parts
+        shown = "…"
+        for i in range(len(parts)):
+            if self._find("/".join(parts[: i + 1]), scope) is not None:
+                shown = "/".join((*parts[:i], "…"))
+                break
+        raise LeakError(shown, value.case_id, value.field, value.masked(), in_name=True)
+
+    def _find(self, text: str, scope: Collection[str] | None) -> PrivateValue | None:
+        """The first private value found in `text`, or None."""
+        expanded = _expand(text)
+        if self._automaton is not None:
+            for _end, entry in self._automaton.iter(_as_bytes(_SEPARATORS.sub("", expanded))):
+                value = entry.hit(scope)
+                if value is not None:
+                    return value
+        if self._numbers:
+            for run in _NUMBER_RUN.finditer(expanded):
+                value = self._find_number(run.group(), scope)
+                if value is not None:
+                    return value
+        return None
+
+    def _find_number(self, run: str, scope: Collection[str] | None) -> PrivateValue | None:
+        """A private number in one digit run.
+
+        A value must start where a digit group starts (after an optional
+        country code) and end where one ends, or be followed by an extension
+        of at most four digits. So a number standing apart ("… 138 3761 2045
+        12345") is found, and one inside a longer unbroken run of digits
+        (coordinates, long ids) is not.
+        """
+        groups = _NUMBER_GROUP.findall(run)
+        digits = "".join(groups)
+        if len(digits) < _MIN_NUMBER:
+            return None
+        bounds = list(itertools.accumulate(map(len, groups), initial=0))
+        for start in bounds[:-1]:
+            for prefix in ("", *_COUNTRY_CODES):
+                if not digits.startswith(prefix, start):
+                    continue
+                begin = start + len(prefix)
+                for length in self._number_lengths:
+                    end = begin + length
+                    if end > len(digits):
+                        break
+                    entry = self._numbers.get(digits[begin:end])
+                    if entry is None:
+                        continue
+                    if bounds[bisect.bisect_left(bounds, end)] - end > _MAX_EXTENSION:
+                        continue
+                    value = entry.hit(scope)
+                    if value is not None:
+                        return value
+        return None

@@ -1,0 +1,42 @@
+"""Problems in the input, reported to staff all at once, in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with one input file: `file:line: field: message`."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class BuildFailed(SystemExit):
+    """Stops a build with a message for a person, never a traceback.
+
+    A `SystemExit` so that it passes through Pelican's catch-all handler,
+    which would print a traceback for any `Exception`; Python prints the
+    message to stderr and exits with status 1.
+    """
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()):
+        super().__init__(message)
+        self.problems = problems
+
+
+def report(problems: list[Problem], limit: int = 200) -> str:
+    """All problems, one per line, sorted by file and line; bounded output."""
+    lines = [str(p) for p in sorted(problems)]
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"……另有 {len(lines) - limit} 个问题未列出"]
+    files = len({p.file for p in problems})
+    lines.append(f"共发现 {len(problems)} 个问题，涉及 {files} 个文件；请改正后重新构建。")
+    return "\n".join(lines)

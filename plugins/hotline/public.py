@@ -1,0 +1,150 @@
+"""The public model: the only case data that leaves the loading stage.
+
+Everything downstream of `casedata.load_cases` (pages, feeds, statistics,
+open data) sees these objects and nothing else. Adding a field here is a
+deliberate act of publication: it is a whitelist, never a blacklist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+CHANNEL_NAMES = {"hotline": "市长热线", "mailbox": "市长信箱", "other": "其他渠道"}
+FOLLOWUP_RESULTS = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "unsatisfied": "不满意",
+    "unreachable": "无法联系",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A handling department from departments.yaml (public registry)."""
+
+    name: str
+    slug: str
+    phone: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A case category from categories.yaml (public registry)."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """A district named by published cases; its slug is ASCII and unique."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Registries:
+    """The public registries, with lookups by name and alias."""
+
+    departments: tuple[Department, ...]
+    categories: tuple[Category, ...]
+    department_by_name: dict[str, Department] = field(hash=False, compare=False)
+    category_by_name: dict[str, Category] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Handling:
+    """One department's part in handling a case; free text already scrubbed."""
+
+    department: Department
+    assigned_at: dt.date | None
+    finding: str | None
+    action: str | None
+    finished_at: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """The return call (回访); `comment` already scrubbed."""
+
+    at: dt.date | None
+    result: str  # one of FOLLOWUP_RESULTS
+    comment: str | None
+
+    @property
+    def result_name(self) -> str:
+        return FOLLOWUP_RESULTS[self.result]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCase:
+    """A resolved, published case in its anonymised form."""
+
+    id: str
+    channel: str  # one of CHANNEL_NAMES
+    received_at: dt.datetime  # timezone-aware
+    resolved_at: dt.datetime  # timezone-aware
+    caller: str  # 何女士 / 张先生 / 何某
+    caller_role: str  # 市民 居民 村民 …
+    district: District
+    area: str | None
+    category: Category
+    headline: tuple[str, ...]  # one or two lines as printed in the column
+    complaint: str
+    handling: tuple[Handling, ...]
+    followup: Followup | None
+    rehandled: int
+    supervision_level: int | None
+    reporter: str | None
+
+    @property
+    def departments(self) -> tuple[Department, ...]:
+        """Handling departments in order, each once."""
+        return tuple(dict.fromkeys(h.department for h in self.handling))
+
+    @property
+    def month(self) -> str:
+        """The archive month, `YYYY/MM`, of the date the case was resolved."""
+        return f"{self.resolved_at.year:04d}/{self.resolved_at.month:02d}"
+
+    def texts(self) -> dict[str, str]:
+        """Every free-text field by its contract name, for checks over public text."""
+        out = {"headline": "\n".join(self.headline), "complaint": self.complaint}
+        if self.area:
+            out["place.area"] = self.area
+        if self.reporter:
+            out["reporter"] = self.reporter
+        if self.caller_role:
+            out["caller_role"] = self.caller_role
+        for i, h in enumerate(self.handling):
+            if h.finding:
+                out[f"handling[{i}].finding"] = h.finding
+            if h.action:
+                out[f"handling[{i}].action"] = h.action
+        if self.followup and self.followup.comment:
+            out["followup.comment"] = self.followup.comment
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What statistics may know about any valid record, published or not.
+
+    Counts and registry names only: no free text and no id, so an
+    unpublished record cannot leave any of its words in an output.
+    """
+
+    status: str  # received | assigned | resolved | invalid
+    published: bool
+    channel: str
+    received_at: dt.datetime
+    resolved_at: dt.datetime | None
+    category: str | None  # a registry name
+    departments: tuple[str, ...]  # registry names
+    district: str | None  # only a district that published cases name too
+    followup_result: str | None
+    rehandled: int
+    supervision_level: int | None

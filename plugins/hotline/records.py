@@ -1,0 +1,151 @@
+"""Reading YAML input files into plain values, keeping each value's line.
+
+Uses libyaml (`CSafeLoader`) to compose nodes, then builds the Python values
+itself so that it can keep line numbers, refuse duplicate keys (PyYAML keeps
+the last one silently), refuse aliases (billion-laughs) and bound nesting.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+REGISTRY_FILES = ("departments.yaml", "categories.yaml")
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Source:
+    """One parsed YAML file: its value and the line of every value in it."""
+
+    path: Path
+    name: str  # as shown to people
+    data: Any = None
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line(self, path: tuple) -> int:
+        """Line of the value at `path`, or of its nearest enclosing value."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def problem(self, path: tuple, message: str, field_: str | None = None) -> Problem:
+        return Problem(self.name, self.line(path), field_ if field_ is not None else field_name(path), message)
+
+
+def field_name(path: tuple) -> str:
+    """`("handling", 0, "department")` -> `handling[0].department`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def display_name(path: Path) -> str:
+    """A file name as staff should see it: relative to the working directory."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def case_files(cases_dir: Path) -> list[Path]:
+    """Every case file below `cases_dir`, sorted; hidden and `_` names skipped."""
+    found = []
+    for root, dirs, files in os.walk(cases_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in files:
+            if name.startswith((".", "_")) or not name.endswith((".yaml", ".yml")):
+                continue
+            path = Path(root) / name
+            if root == str(cases_dir) and name in REGISTRY_FILES:
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
+    """Parse one file. Problems come back instead of exceptions."""
+    source = Source(path, display_name(path))
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError as e:
+        return source, [Problem(source.name, 0, "", f"无法读取文件：{e.strerror}")]
+    if raw is None:
+        return source, [Problem(source.name, 0, "", f"文件过大（超过 {MAX_FILE_BYTES // 1000} KB），不像是一个案件文件")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        return source, [Problem(source.name, line, "", "文件不是 UTF-8 编码（请用 UTF-8 保存，例如记事本“另存为”时选 UTF-8）")]
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        return source, [Problem(source.name, line, "", "文件含有 NUL 字符，不是文本文件")]
+    if not text.strip():
+        return source, [Problem(source.name, 1, "", "文件是空的（应为一个案件的键值对）")]
+    try:
+        documents = list(yaml.compose_all(text, Loader=Loader))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return source, [Problem(source.name, line, "", f"YAML 语法错误：{e.problem or e.context}（第 {line} 行第 {col} 列）")]
+    except (yaml.YAMLError, RecursionError) as e:
+        return source, [Problem(source.name, 0, "", f"YAML 无法解析：{e}")]
+    documents = [d for d in documents if d is not None]
+    if not documents:
+        return source, [Problem(source.name, 1, "", "文件只有注释，没有内容（应为一个案件的键值对）")]
+    if len(documents) > 1:
+        line = documents[1].start_mark.line + 1
+        return source, [Problem(source.name, line, "", f"一个文件只能写一个案件（这里有 {len(documents)} 个 YAML 文档，用 --- 分开了）")]
+    problems: list[Problem] = []
+    source.data = _build(documents[0], (), source, problems, set())
+    return source, problems
+
+
+def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem], seen: set[int]) -> Any:
+    """The Python value of `node`, recording lines and problems on the way."""
+    source.lines[path] = node.start_mark.line + 1
+    if len(path) > MAX_DEPTH:
+        problems.append(source.problem(path, f"嵌套过深（超过 {MAX_DEPTH} 层）"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return _constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            problems.append(source.problem(path, f"无法识别的值“{node.value}”（日期应为 2013-01-10 这样的真实日期）"))
+            return None
+    if id(node) in seen:
+        problems.append(source.problem(path, "不支持 YAML 别名（*名称）；请把内容直接写出来"))
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), source, problems, seen) for i, item in enumerate(node.value)]
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(source.problem(path, f"第 {key_node.start_mark.line + 1} 行的键不是简单的名称"))
+            continue
+        key = str(key_node.value)
+        if key in mapping:
+            first = source.lines.get(path + (key,), 0)
+            problems.append(Problem(
+                source.name, key_node.start_mark.line + 1, field_name(path + (key,)),
+                f"重复的键“{key}”（第 {first} 行已经写过；YAML 只会保留最后一个，请删去一个）",
+            ))
+            continue
+        mapping[key] = _build(value_node, path + (key,), source, problems, seen)
+        source.lines[path + (key,)] = key_node.start_mark.line + 1
+    return mapping

@@ -1,0 +1,56 @@
+"""Typed settings of the hotline plugin, read once from Pelican's settings.
+
+Pelican's own override convention works for every key:
+`pelican -s pelicanconf.py -e CASES_PATH='"DIR"'`. Everything else of ours
+lives in one dict, `HOTLINE`, whose keys are the fields below in capitals.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .problems import BuildFailed
+
+
+@dataclass(frozen=True, slots=True)
+class HotlineSettings:
+    cases_path: Path
+    timezone: ZoneInfo
+    office: str = "市长热线办公室"
+    city: str = ""
+    hotlines: tuple[str, ...] = ("12345",)
+    hours: str = "全天 24 小时"
+    per_page: int = 20
+    site_name: str = "市长热线 12345"
+
+    @classmethod
+    def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:
+        """Validated settings; a wrong value stops the build with a clear message."""
+        root = Path(settings.get("SITE_ROOT") or os.getcwd())
+        cases = Path(os.path.expanduser(str(settings.get("CASES_PATH") or "cases_data")))
+        try:
+            tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Shanghai")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BuildFailed(f"设置错误：TIMEZONE “{settings.get('TIMEZONE')}” 不是有效的时区（如 Asia/Shanghai）")
+        own = dict(settings.get("HOTLINE") or {})
+        known = {f.name.upper(): f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in own.items():
+            f = known.get(key)
+            if f is None or key in ("CASES_PATH", "TIMEZONE"):
+                raise BuildFailed(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
+            default = f.default
+            if isinstance(default, tuple):
+                if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                    raise BuildFailed(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
+                value = tuple(value)
+            elif not isinstance(value, type(default)) or isinstance(value, bool):
+                raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
+            values[f.name] = value
+        if values.get("per_page", 1) < 1:
+            raise BuildFailed("设置错误：HOTLINE['PER_PAGE'] 应为正整数")
+        return cls(cases_path=cases if cases.is_absolute() else root / cases, timezone=tz, **values)

@@ -1,0 +1,184 @@
+"""The anonymiser: public names, scrubbing, and what it must leave alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hotline.anonymise import Anonymiser, luhn_valid, public_name
+from hotline.private import number_key
+from hotline.public import Category, Department, District, Registries
+from hotline.records import Source
+from hotline.validate import Record, RecordHandling
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+DEPT = Department("市城管执法局", "cgj", "6381234", ("城管执法局",))
+DEPT2 = Department("市公安局", "gaj", "0376-6520119")
+REGISTRIES = Registries((DEPT, DEPT2), (Category("城市管理", "um"),), {d.name: d for d in (DEPT, DEPT2)}, {"城市管理": Category("城市管理", "um")})
+
+
+def record(text: str = "", caller: dict | None = None, redact: tuple = (), id: str = "XY-1", published=True) -> Record:
+    return Record(
+        source=Source(Path("x.yaml"), "x.yaml"), id=id, status="resolved", publish=published, channel="hotline",
+        received_at=dt.datetime(2013, 1, 10, tzinfo=TZ),
+        caller=caller if caller is not None else {"name": "何丽华", "gender": "female", "phone": "138 3761 2045"},
+        caller_role=None, district="浉河区", area=None, category=REGISTRIES.categories[0], headline=("停水",),
+        complaint=text or "无", handling=(RecordHandling(DEPT, None, None, "已修复。", None),),
+        resolved_at=dt.datetime(2013, 1, 14, tzinfo=TZ), followup=None, rehandled=0, supervision_level=None,
+        redact=redact, reporter=None,
+    )
+
+
+def anonymise(text: str, *others: Record, **kw):
+    r = record(text, **kw)
+    a = Anonymiser([r, *others], REGISTRIES, {"浉河区": District("浉河区", "shi-he-qu")})
+    case, values = a.anonymise(r)
+    return case.complaint, values
+
+
+@pytest.mark.parametrize("name, gender, expected", [
+    ("何丽华", "female", "何女士"), ("张伟", "male", "张先生"), ("何丽华", "unknown", "何某"), ("何丽华", None, "何某"),
+    ("欧阳娜娜", "female", "欧阳女士"), ("司马光", "male", "司马先生"), ("诸葛亮", "male", "诸葛先生"),
+    ("上官婉儿", "female", "上官女士"), ("令狐冲", "male", "令狐先生"), ("慕容复", "male", "慕容先生"),
+    ("欧阳", "male", "欧先生"),  # two characters: surname 欧, given name 阳
+    ("阿依古丽·买买提", "female", "阿依古丽女士"), ("  王 小明 ", "male", "王先生"),
+])
+def test_public_name(name, gender, expected):
+    assert public_name(name, gender) == expected
+
+
+def test_caller_name_and_given_name_become_the_public_form():
+    text, _ = anonymise("何丽华反映停水。丽华说已经三天了。")
+    assert text == "何女士反映停水。何女士说已经三天了。"
+
+
+def test_single_character_given_name_is_not_scrubbed_alone():
+    text, _ = anonymise("张伟反映，伟大的城市。", caller={"name": "张伟", "gender": "male"})
+    assert text == "张先生反映，伟大的城市。"
+
+
+@pytest.mark.parametrize("spelling", [
+    "13837612045", "138 3761 2045", "138-3761-2045", "+86 138 3761 2045", "+8613837612045", "0086-13837612045",
+    "１３８３７６１２０４５", "１３８－３７６１－２０４５",
+])
+def test_mobile_spellings(spelling):
+    text, values = anonymise(f"电话{spelling}，请回电。", caller={"name": "何丽华", "gender": "female"})
+    assert not re.search(r"[0-9０-９]{4}", text), text
+    assert any(number_key(v.value).endswith("13837612045") for v in values)
+
+
+@pytest.mark.parametrize("label, planted", [
+    ("landline", "0376-6381235"), ("landline paren", "（0376）6381235"), ("landline plain", "03766381235"),
+    ("id18", "41150219870315452X"), ("id18 lower", "41150219870315452x"), ("id15", "411502870315452"),
+    ("bank", "6222 0202 0000 0000 006"), ("visa", "4111111111111111"), ("email", "heli.hua@example.com"),
+    ("plate", "豫S·A1234"), ("plate plain", "豫SA1234"), ("qq", "QQ：12345678"), ("wechat", "微信号 helihua_88"),
+    ("room", "3号楼2单元501室"), ("room2", "12栋3单元502"), ("room3", "3-2-401"), ("room4", "501室"),
+])
+def test_patterns_are_scrubbed(label, planted):
+    text, values = anonymise(f"联系方式是{planted}，谢谢。", caller={"name": "何丽华", "gender": "female"})
+    core = re.sub(r"^(QQ：|微信号 )", "", planted)
+    assert core not in text and "×××" in text, text
+    assert values, label
+
+
+def test_bank_card_needs_luhn():
+    assert luhn_valid("6222020200000000006") and not luhn_valid("6222020200000000005")
+    text, _ = anonymise("编号6222 0202 0000 0000 005。", caller={"name": "何丽华", "gender": "female"})
+    assert "6222 0202 0000 0000 005" in text
+
+
+@pytest.mark.parametrize("kept", [
+    "2013年1月4日", "20130204", "63000元", "XY-2013-000042", "1638件", "98%", "6381234", "0376-6520119",
+    "电话：6381234", "3个组", "2公里", "第5期", "一幢房屋",
+])
+def test_no_over_redaction(kept):
+    text, _ = anonymise(f"前言{kept}后语。")
+    assert kept in text
+
+
+def test_other_caller_values_and_redact_terms():
+    caller = {"name": "何丽华", "gender": "female", "address": "浉河区大拱桥小区", "employer": "信阳市某某商贸有限公司",
+              "wechat": "lihua_1987", "phone": "6381299"}
+    text, values = anonymise("在信阳市某某商贸有限公司上班，住浉河区大拱桥小区，房东王建军和老王不退押金，lihua_1987，6381299。",
+                             caller=caller, redact=("王建军", "老王"))
+    assert text == "在×××上班，住×××，房东某某和某某不退押金，×××，×××。"
+    fields = {v.field for v in values}
+    assert {"caller.employer", "caller.address", "caller.wechat", "caller.phone", "redact[0]", "redact[1]"} <= fields
+    weak = [v for v in values if not v.strong]
+    assert [v.value for v in weak] == ["丽华"]
+
+
+def test_values_of_other_records_are_scrubbed_too():
+    other = record(caller={"name": "王建国", "gender": "male", "phone": "13900001111"}, id="XY-2", published=False)
+    text, _ = anonymise("王建国也打过电话，13900001111，住建国路。", other)
+    assert text == "王先生也打过电话，×××，住建国路。"  # another record's given name is left alone
+
+
+def test_department_numbers_survive():
+    text, values = anonymise("请拨打0376-6520119或6381234。")
+    assert "0376-6520119" in text and "6381234" in text
+    assert not [v for v in values if "6520119" in v.value]
+
+
+def test_public_words_are_not_private():
+    caller = {"name": "何丽华", "gender": "female", "address": "浉河区", "employer": "市公安局"}
+    text, values = anonymise("浉河区的市公安局。", caller=caller)
+    assert text == "浉河区的市公安局。"
+    assert not {"浉河区", "市公安局"} & {v.value for v in values}
+
+
+# Property tests: planted private details never survive; dates and money do.
+
+CJK = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=0, max_size=30)
+SEPARATORS = st.sampled_from(["", " ", "-", "－", "\u3000"])
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@st.composite
+def mobile(draw):
+    digits = "1" + draw(st.sampled_from("3456789")) + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=9, max_size=9)))
+    sep = draw(SEPARATORS)
+    text = sep.join([digits[:3], digits[3:7], digits[7:]])
+    if draw(st.booleans()):
+        text = text.translate(FULLWIDTH)
+    prefix = draw(st.sampled_from(["", "+86 ", "+86", "0086-"]))
+    return digits, prefix + text
+
+
+@given(before=CJK, after=CJK, phone=mobile(), date=st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+       money=st.integers(1, 999999))
+@settings(max_examples=150, deadline=None)
+def test_planted_phone_never_survives_and_dates_and_money_do(before, after, phone, date, money):
+    digits, spelled = phone
+    date_text = f"{date.year}年{date.month}月{date.day}日"
+    text, _ = anonymise(f"{before}于{date_text}来电{spelled}，{after}涉及{money}元。", caller={"name": "何丽华", "gender": "female"})
+    runs = re.findall(r"[0-9]+", re.sub(r"[ \-－\u3000+]", "", text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
+    assert not [r for r in runs if digits in r]
+    assert date_text in text and f"{money}元" in text
+
+
+NAME_CHARS = st.sampled_from(list("丽华建国伟明芳娜静敏强磊军洋勇艳杰涛超秀英桂兰"))
+SURNAMES = st.sampled_from(["何", "张", "王", "李", "欧阳", "司马", "诸葛", "上官"])
+
+
+@given(surname=SURNAMES, given_chars=st.lists(NAME_CHARS, min_size=2, max_size=3), before=CJK, after=CJK,
+       gender=st.sampled_from(["male", "female", "unknown"]))
+@settings(max_examples=150, deadline=None)
+def test_planted_name_never_survives(surname, given_chars, before, after, gender):
+    name = surname + "".join(given_chars)
+    text, _ = anonymise(f"{before}{name}{after}，{''.join(given_chars)}说。", caller={"name": name, "gender": gender})
+    assert name not in text and "".join(given_chars) not in text
+    assert public_name(name, gender) in text
+
+
+@given(text=st.text(max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_anonymiser_is_deterministic_and_idempotent(text):
+    once, _ = anonymise(text + "。")
+    assert anonymise(text + "。")[0] == once
+    assert anonymise(once)[0] == once

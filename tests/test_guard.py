@@ -1,0 +1,265 @@
+"""The output guard finds private values in every spelling, and only them."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from hotline.guard import Guard, LeakError, normalise
+from hotline.private import NUMBER, PrivateValue
+
+CASE = "XY-2013-000042"
+OTHER = "XY-2013-000043"
+PHONE = PrivateValue("138 3761 2045", CASE, "caller.phone", NUMBER)
+ID_NUMBER = PrivateValue("41150219870315452X", CASE, "caller.id_number", NUMBER)
+NAME = PrivateValue("何丽华", CASE, "caller.name")
+GIVEN_NAME = PrivateValue("建国", OTHER, "caller.name", strong=False)
+VALUES = [PHONE, ID_NUMBER, NAME, GIVEN_NAME]
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard(VALUES)
+
+
+def leak(guard: Guard, text: str | bytes, path: str = "cases/a.html", scope=None) -> LeakError:
+    with pytest.raises(LeakError) as info:
+        guard.check(path, text, scope)
+    return info.value
+
+
+def url_encoded(text: str) -> str:
+    """Every character percent-encoded, digits too."""
+    return "".join(f"%{b:02X}" for b in text.encode())
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "13837612045",
+        "138 3761 2045",
+        "138-3761-2045",
+        "+86 138 3761 2045",
+        "0086-138-3761-2045",
+        "１３８３７６１２０４５",
+        "&#49;&#51;&#56;37612045",
+        "&#x31;&#x33;&#x38;37612045",
+        "&amp;#49;&#51;&#56;37612045",
+        "\\u0031\\u0033837612045",
+        url_encoded("13837612045"),
+        "138\u200b3761\u20602045",
+        "138 3761 2045 转 12",
+        "13837612045 2013",
+        "分机 13837612045-123",
+    ],
+)
+def test_phone_is_found_in_any_spelling(guard: Guard, spelling: str) -> None:
+    err = leak(guard, f"<p>来电人电话：{spelling}。</p>")
+    assert (err.case_id, err.field) == (CASE, "caller.phone")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "何丽华",
+        "何&#20029;华",
+        "何&#x4E3D;华",
+        "何\\u4e3d华",
+        "%E4%BD%95%E4%B8%BD%E5%8D%8E",
+        "何\u200b丽华",
+        "何\u202e丽\ufeff华",
+        "何 丽 华",
+        "何·丽·华",
+    ],
+)
+def test_name_is_found_in_any_spelling(guard: Guard, spelling: str) -> None:
+    err = leak(guard, f"反映人{spelling}称")
+    assert (err.case_id, err.field) == (CASE, "caller.name")
+
+
+def test_json_escaped_output_is_searched(guard: Guard) -> None:
+    text = json.dumps({"text": "何丽华 138 3761 2045"}, ensure_ascii=True)
+    assert "何" not in text
+    assert leak(guard, text).field == "caller.name"
+
+
+@pytest.mark.parametrize("spelling", ["41150219870315452x", "41150219870315452X", "411502 19870315 452x"])
+def test_id_number_with_checksum_x(guard: Guard, spelling: str) -> None:
+    assert leak(guard, f"身份证号{spelling}。").field == "caller.id_number"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "坐标 991383761204599",  # the phone inside a longer digit run
+        "M991383761204599 L0 0",
+        "编号 1383761204",  # a prefix of the phone only
+        "编号 13837612046",  # shares ten digits
+        "编号 138376120451234567",  # more than an extension after it
+        "411502198703154",  # part of the ID
+    ],
+)
+def test_no_hit_inside_longer_runs_or_on_prefixes(guard: Guard, text: str) -> None:
+    guard.check("a.html", text)
+
+
+def test_number_recorded_with_country_code_or_without_checksum() -> None:
+    guard = Guard([PrivateValue("+86 138 3761 2045", CASE, "caller.phone", NUMBER), ID_NUMBER])
+    assert leak(guard, "电话 13837612045").field == "caller.phone"
+    assert leak(guard, "身份证 41150219870315452").field == "caller.id_number"
+
+
+def test_extension_and_country_code_are_hits(guard: Guard) -> None:
+    leak(guard, "138376120451234")  # phone + 4-digit extension
+    leak(guard, "8613837612045")
+    leak(guard, "008613837612045")
+
+
+def test_weak_values_only_in_scoped_outputs(guard: Guard) -> None:
+    text = "市民反映建国路路灯不亮"
+    guard.check("index.html", text)  # aggregate output
+    guard.check("cases/x.html", text, frozenset({CASE}))  # another case's page
+    err = leak(guard, text, scope=frozenset({OTHER}))
+    assert (err.case_id, err.field) == (OTHER, "caller.name")
+
+
+def test_strong_values_are_flagged_everywhere(guard: Guard) -> None:
+    leak(guard, "何丽华", path="index.html", scope=None)
+    leak(guard, "何丽华", scope=frozenset({OTHER}))
+
+
+def test_department_number_is_not_flagged(guard: Guard) -> None:
+    guard.check("a.html", "市城管执法局（电话：6381234）；市长热线 12345；0376-6381234")
+
+
+def test_short_values_are_ignored() -> None:
+    guard = Guard(
+        [
+            PrivateValue("何", CASE, "redact[0]"),
+            PrivateValue("123456", CASE, "caller.phone", NUMBER),
+        ]
+    )
+    guard.check("a.html", "何女士 123456")
+
+
+def test_error_message_is_masked() -> None:
+    guard = Guard([PHONE, NAME])
+    err = leak(guard, "电话 13837612045", path="cases/XY-1.html")
+    message = str(err)
+    assert message == (
+        "隐私保护：输出文件 cases/XY-1.html 含有案件 XY-2013-000042 的 caller.phone"
+        "（138****2045），构建已中止，已发布的网站保持不变。"
+    )
+    assert "13837612045" not in message and "3761" not in message
+    assert (err.path, err.case_id, err.field, err.masked) == (
+        "cases/XY-1.html", CASE, "caller.phone", "138****2045"
+    )
+    err = leak(guard, "何丽华")
+    assert "何丽华" not in str(err) and "何**" in str(err)
+    assert "丽" not in " ".join(map(str, vars(err).values()))
+
+
+def test_file_name_is_checked_and_not_shown(guard: Guard) -> None:
+    err = leak(guard, "clean", path="people/何丽华/index.html")
+    assert err.path == "people/…" and "何丽华" not in str(err)
+    assert "输出文件名" in str(err)
+
+
+def test_check_tree_finds_value_in_file_name(guard: Guard, tmp_path) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "ok.html").write_text("ok", encoding="utf-8")
+    (tmp_path / "cases" / "%E4%BD%95%E4%B8%BD%E5%8D%8E.html").write_text("ok", encoding="utf-8")
+    with pytest.raises(LeakError) as info:
+        guard.check_tree(tmp_path, set())
+    assert info.value.field == "caller.name"
+    assert "%E4" not in str(info.value)
+
+
+def test_check_tree_reads_files_and_honours_skip(guard: Guard, tmp_path) -> None:
+    (tmp_path / "feeds").mkdir()
+    leaky = tmp_path / "feeds" / "data.json"
+    leaky.write_text('{"tel": "138-3761-2045"}', encoding="utf-8")
+    with pytest.raises(LeakError) as info:
+        guard.check_tree(tmp_path, set())
+    assert info.value.path == "feeds/data.json"
+    guard.check_tree(tmp_path, {"feeds/data.json"})
+
+
+@pytest.mark.parametrize("encoding", ["gb2312", "gbk"])
+def test_led_feed_in_chinese_charset_is_decoded(guard: Guard, encoding: str) -> None:
+    data = "来电人何丽华反映停水".encode(encoding)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert leak(guard, data, path=f"led/ticker-{encoding}.txt").field == "caller.name"
+
+
+def test_normalise_compacts_separators() -> None:
+    assert normalise("138 3761 2045") == normalise("138-3761-2045") == "13837612045"
+    assert normalise("何 丽 华") == "何丽华"
+    assert normalise("豫S·A1234") == "豫sa1234"
+    assert normalise("Ｈｅ.Lihua@Example.com") == "he.lihua@example.com"
+    assert normalise("\\ud83d\\ude00") == "😀"
+
+
+# Property tests ---------------------------------------------------------------
+
+CHINESE = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.sampled_from("，。：；！？（）《》、 \n"),
+    ),
+    max_size=200,
+)
+
+
+def _spell(digits: str, style: str) -> str:
+    if style == "groups":
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if style == "dashes":
+        return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    if style == "country":
+        return f"+86 {digits}"
+    if style == "fullwidth":
+        return "".join(chr(ord(c) + 0xFEE0) for c in digits)
+    if style == "entities":
+        return "".join(f"&#{ord(c)};" for c in digits)
+    if style == "json":
+        return "".join(f"\\u{ord(c):04x}" for c in digits)
+    if style == "url":
+        return url_encoded(digits)
+    if style == "zero-width":
+        return "\u200b".join(digits)
+    return digits
+
+
+SPELLINGS = st.sampled_from(
+    ["plain", "groups", "dashes", "country", "fullwidth", "entities", "json", "url", "zero-width"]
+)
+
+
+@given(before=CHINESE, after=CHINESE, style=SPELLINGS)
+def test_planted_phone_is_always_found(before: str, after: str, style: str) -> None:
+    guard = Guard(VALUES)
+    text = before + _spell("13837612045", style) + after
+    with pytest.raises(LeakError) as info:
+        guard.check("cases/x.html", text)
+    assert info.value.field == "caller.phone"
+
+
+@given(
+    text=st.text(
+        st.one_of(
+            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+            st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        ),
+        max_size=300,
+    )
+)
+def test_text_without_private_values_passes(text: str) -> None:
+    digits = "".join(c for c in text if c.isdigit())
+    assume("何" not in text and "13837612045" not in digits and "4115021987" not in digits)
+    Guard(VALUES).check("cases/x.html", text)

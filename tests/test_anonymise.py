@@ -182,3 +182,9 @@ def test_anonymiser_is_deterministic_and_idempotent(text):
     once, _ = anonymise(text + "。")
     assert anonymise(text + "。")[0] == once
     assert anonymise(once)[0] == once
+
+
+def test_given_name_that_is_also_a_place_stays_and_is_not_guarded():
+    text, values = anonymise("周胜利反映胜利路路灯不亮，胜利说已经一个月了。", caller={"name": "周胜利", "gender": "male"})
+    assert text == "周先生反映胜利路路灯不亮，周先生说已经一个月了。"
+    assert "胜利" not in {v.value for v in values if not v.strong}

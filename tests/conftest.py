@@ -92,3 +92,6 @@ def output_text(output: Path) -> str:
 
 def tree(output: Path) -> dict[str, bytes]:
     return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+from browser import LocalServer, chromium, page  # noqa: E402,F401  (fixtures for browser tests)

@@ -26,6 +26,7 @@ class HotlineSettings:
     hours: str = "全天 24 小时"
     per_page: int = 20
     site_name: str = "市长热线 12345"
+    deadline_days: int = 10  # working days to resolve a case on time
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:

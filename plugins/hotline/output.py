@@ -31,3 +31,8 @@ class SiteWriter:
         target.write_bytes(raw)
         self.written.add(relpath)
         signals.content_written.send(str(target), context=self.context)
+
+
+def root_of(relpath: str) -> str:
+    """Relative URL from the page at `relpath` to the site root: '', '../', …"""
+    return "../" * relpath.count("/")

@@ -255,3 +255,20 @@ def test_json_schema_is_draft_2020_12_and_accepts_the_sample_cases():
                 data[key] = int(data[key])
         errors = [e.message for e in validator.iter_errors(data)]
         assert errors == [], (path, errors)
+
+
+@pytest.mark.parametrize("change", [
+    {"statuss": "x"}, {"status": "done"}, {"publish": "yes"}, {"headline": []}, {"headline": ["a", "b", "c"]},
+    {"handling": []}, {"handling": [{"action": "x"}]}, {"rehandled": -1}, {"supervision_level": 4},
+    {"received_at": "10/01/2013"}, {"id": "../etc"}, {"redact": [1]}, {"followup": {"at": "2013-01-16"}},
+    {"place": {"district": "浉河区", "room": "501"}}, {"caller": "何丽华"}, {"complaint": ""},
+])
+def test_fast_gate_and_detailed_validator_agree(change):
+    """The compiled schema (fast path) must reject whatever jsonschema rejects."""
+    from hotline.validate import _is_valid, _json_view, _validator
+    import fastjsonschema
+
+    view = _json_view({**make_case(), **change})
+    assert list(_validator.iter_errors(view))
+    with pytest.raises(fastjsonschema.JsonSchemaValueException):
+        _is_valid(view)

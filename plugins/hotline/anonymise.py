@@ -42,24 +42,35 @@ _FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 _D = r"[0-9]"
 _SEP = r"[ \-‐‑–—]?"
 _NUM_CN = r"[0-9一二三四五六七八九十百零〇]"
-PATTERNS: tuple[tuple[str, str, re.Pattern], ...] = (
-    ("邮箱", TEXT, re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")),
-    ("身份证号", NUMBER, re.compile(rf"(?<![0-9A-Za-z]){_D}{{6}}{_SEP}{_D}{{8}}{_SEP}{_D}{{3}}[0-9Xx](?![0-9A-Za-z])")),
-    ("手机号", NUMBER, re.compile(rf"(?<![0-9])(?:(?:\+|00)?86{_SEP})?1[3-9]{_D}(?:{_SEP}{_D}){{8}}(?![0-9])")),
-    ("银行卡号", NUMBER, re.compile(rf"(?<![0-9]){_D}{{4}}(?:{_SEP}{_D}{{4}}){{2,3}}(?:{_SEP}{_D}{{1,3}})?(?![0-9])")),
-    ("身份证号", NUMBER, re.compile(rf"(?<![0-9]){_D}{{15}}(?![0-9])")),
-    ("固定电话", NUMBER, re.compile(rf"(?<![0-9])(?:[（(]0{_D}{{2,3}}[)）]|0{_D}{{2,3}}){_SEP}{_D}{{7,8}}(?![0-9])")),
-    ("车牌号", TEXT, re.compile(
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z][ ·•・.\-]?"
-        r"[A-Za-z0-9]{5,6}(?![A-Za-z0-9])")),
-    ("QQ或微信号", TEXT, re.compile(
-        r"(?i:qq|微信|wechat|weixin|vx|v信)(?:号码|号)?\s*[:：是为]?\s*([A-Za-z0-9_\-]{5,20})")),
-    ("门牌号", TEXT, re.compile(
-        rf"{_NUM_CN}+(?:号楼|单元){_SEP}(?:{_NUM_CN}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
-        rf"|{_D}+(?:栋|幢){_SEP}(?:{_D}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
-        rf"|(?<![0-9\-]){_D}{{1,3}}-{_D}{{1,2}}-{_D}{{3,4}}(?![0-9\-])"
-        rf"|(?<![0-9]){_D}{{3,4}}(?:室|房间|房)")),
-)
+# What the patterns find, by group name: (label in messages, kind). One regex
+# with one alternative per pattern scans each text once; earlier alternatives
+# win where two could start at the same place (an ID before a bank card).
+PATTERN_KINDS = {
+    "email": ("邮箱", TEXT),
+    "id18": ("身份证号", NUMBER),
+    "mobile": ("手机号", NUMBER),
+    "card": ("银行卡号", NUMBER),
+    "id15": ("身份证号", NUMBER),
+    "landline": ("固定电话", NUMBER),
+    "plate": ("车牌号", TEXT),
+    "account": ("QQ或微信号", TEXT),
+    "room": ("门牌号", TEXT),
+}
+PATTERNS = re.compile("|".join([
+    r"(?P<email>[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})",
+    rf"(?P<id18>(?<![0-9A-Za-z]){_D}{{6}}{_SEP}{_D}{{8}}{_SEP}{_D}{{3}}[0-9Xx](?![0-9A-Za-z]))",
+    rf"(?P<mobile>(?<![0-9])(?:(?:\+|00)?86{_SEP})?1[3-9]{_D}(?:{_SEP}{_D}){{8}}(?![0-9]))",
+    rf"(?P<card>(?<![0-9]){_D}{{4}}(?:{_SEP}{_D}{{4}}){{2,3}}(?:{_SEP}{_D}{{1,3}})?(?![0-9]))",
+    rf"(?P<id15>(?<![0-9]){_D}{{15}}(?![0-9]))",
+    rf"(?P<landline>(?<![0-9])(?:[（(]0{_D}{{2,3}}[)）]|0{_D}{{2,3}}){_SEP}{_D}{{7,8}}(?![0-9]))",
+    r"(?P<plate>[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z][ ·•・.\-]?"
+    r"[A-Za-z0-9]{5,6}(?![A-Za-z0-9]))",
+    r"(?P<account>(?i:qq|微信|wechat|weixin|vx|v信)(?:号码|号)?\s*[:：是为]?\s*(?P<account_id>[A-Za-z0-9_\-]{5,20}))",
+    rf"(?P<room>{_NUM_CN}+(?:号楼|单元){_SEP}(?:{_NUM_CN}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
+    rf"|{_D}+(?:栋|幢){_SEP}(?:{_D}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
+    rf"|(?<![0-9\-]){_D}{{1,3}}-{_D}{{1,2}}-{_D}{{3,4}}(?![0-9\-])"
+    rf"|(?<![0-9]){_D}{{3,4}}(?:室|房间|房))",
+]))
 _NUMBER_RUN = re.compile(rf"[0-9](?:{_SEP}[0-9Xx])+")
 
 
@@ -183,8 +194,7 @@ class Anonymiser:
             if len(given) >= 2:
                 public = public_name(name, record.caller.get("gender"))
                 text = re.sub(re.escape(given) + f"(?![{PLACE_SUFFIXES}])", public, text)
-        for label, kind, pattern in PATTERNS:
-            text = _sub(pattern, lambda m: self._pattern_hit(m, label, kind, record, found, field), text)
+        text = _sub(PATTERNS, lambda m: self._pattern_hit(m, record, found, field), text)
         return _sub(_NUMBER_RUN, self._number_hit, text)
 
     def _replace_literals(self, text: str) -> str:
@@ -196,9 +206,10 @@ class Anonymiser:
             last = end + 1
         return "".join(out) + text[last:] if out else text
 
-    def _pattern_hit(self, m: re.Match, label: str, kind: str, record: Record, found: list, field: str) -> str | None:
+    def _pattern_hit(self, m: re.Match, record: Record, found: list, field: str) -> str | None:
+        label, kind = PATTERN_KINDS[m.lastgroup]
         whole = m.group(0)
-        value = m.group(m.lastindex or 0)
+        value = m.group("account_id") or whole
         key = number_key(value)
         if kind == NUMBER and (key in self._keep_numbers or any(key.endswith(k) for k in self._keep_numbers if len(k) >= 7)):
             return None

@@ -23,6 +23,7 @@ MAX_DEPTH = 20
 REGISTRY_FILES = ("departments.yaml", "categories.yaml")
 
 _constructor = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -54,10 +55,8 @@ def field_name(path: tuple) -> str:
 
 def display_name(path: Path) -> str:
     """A file name as staff should see it: relative to the working directory."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    name, cwd = os.path.abspath(path), os.getcwd() + os.sep
+    return name[len(cwd):] if name.startswith(cwd) else name
 
 
 def case_files(cases_dir: Path) -> list[Path]:
@@ -122,6 +121,8 @@ def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem]
         problems.append(source.problem(path, f"嵌套过深（超过 {MAX_DEPTH} 层）"))
         return None
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
         try:
             return _constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError):

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .problems import Problem
@@ -26,6 +27,10 @@ from .records import Source, field_name
 
 SCHEMA = json.loads(resources.files("hotline").joinpath("case.schema.json").read_text("utf-8"))
 _validator = Draft202012Validator(SCHEMA)
+# The same schema compiled to Python code answers "valid?" ~50x faster; only
+# an invalid file pays for jsonschema's detailed errors. fastjsonschema knows
+# draft 7, which means the same for this schema ($ref siblings are comments).
+_is_valid = fastjsonschema.compile({**SCHEMA, "$schema": "http://json-schema.org/draft-07/schema#"})
 
 MIN_YEAR, MAX_YEAR = 1980, 2100
 ROOM_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十]+\s*(号楼|栋|幢|单元|室)|\d+-\d+-\d+")
@@ -113,8 +118,14 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
 
 def schema_problems(source: Source) -> list[Problem]:
     """Problems the JSON Schema finds, in Chinese, at the offending line."""
+    view = _json_view(source.data)
+    try:
+        _is_valid(view)
+        return []
+    except fastjsonschema.JsonSchemaValueException:
+        pass
     problems = []
-    for error in _validator.iter_errors(_json_view(source.data)):
+    for error in _validator.iter_errors(view):
         path = tuple(error.absolute_path)
         problems.append(_schema_problem(source, path, error))
     return problems

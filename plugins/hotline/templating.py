@@ -1,4 +1,4 @@
-"""Filters and helpers the site's templates use (and `_column.html` needs).
+"""Filters and helpers the site's templates use (`_column.html`, `_directory.html` need them).
 
 `install(env)` is idempotent; `render_site` calls it first, and any output
 that renders `_column.html` before it should call it too.
@@ -6,32 +6,18 @@ that renders `_column.html` before it should call it too.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from jinja2 import Environment
 
 from . import story, urls
-from .public import FOLLOWUP_RESULTS
+from .dates import cn_date, cn_month
+from .listings import by_year
+from .public import CHANNEL_NAMES, FOLLOWUP_RESULTS
 
 SUPERVISION_LEVELS = {1: "一级督查令", 2: "二级督查令", 3: "三级督查令"}
 
 
-def cn_date(value: dt.date | dt.datetime | None) -> str:
-    """2013年1月14日"""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_month(month: str) -> str:
-    """`2013/01` -> 2013年1月"""
-    year, number = month.split("/")
-    return f"{int(year)}年{int(number)}月"
-
-
 def install(env: Environment) -> Environment:
+    """Register the filters and URL helpers on `env`; returns it."""
     env.filters.update(
         cn_date=cn_date,
         cn_month=cn_month,
@@ -39,8 +25,10 @@ def install(env: Environment) -> Environment:
         credit=story.credit,
         with_phone=story.department_with_phone,
         contact_word=story.contact_word,
+        channel_name=CHANNEL_NAMES.get,
         followup_result=FOLLOWUP_RESULTS.get,
         supervision=SUPERVISION_LEVELS.get,
+        by_year=by_year,
     )
     env.globals.update(
         case_url=urls.case_url,

@@ -13,9 +13,10 @@ from .output import SiteWriter
 from .problems import BuildFailed, report
 from .render import render_site
 from .settings import HotlineSettings
+from .statspages import write_statistics
 
 # Each takes (cases, writer, jinja environment, settings) and writes its files.
-OUTPUTS = (render_site,)
+OUTPUTS = (render_site, write_statistics)
 
 
 class CaseGenerator(Generator):

@@ -27,6 +27,7 @@ class HotlineSettings:
     per_page: int = 20
     site_name: str = "市长热线 12345"
     deadline_days: int = 10  # working days to resolve a case on time
+    min_sample: int = 5  # resolved cases a department needs to be ranked
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:

@@ -11,22 +11,33 @@ ticker):
   satisfaction_rate = satisfied / followed_up;
 - on_time: resolved within the deadline in Chinese working days;
   on_time_rate = on_time / resolved;
-- rehandled: resolved cases sent back at least once.
+- rehandled: resolved cases sent back at least once;
+  rehandled_rate = rehandled / resolved.
 A rate over zero cases is None, shown as —.
+
+Breakdowns group records by the month and year they were received (so every
+record is counted in exactly one month and the parts add up to the whole),
+by category, department (a record handled by two departments counts for
+each), district (those no published case names, and none, count under 其他)
+and channel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import chinese_calendar
 
-from .public import CaseFacts
+from .public import CHANNEL_NAMES, CaseFacts, District, Registries
 
 DEFAULT_DEADLINE_DAYS = 10
+DEFAULT_MIN_SAMPLE = 5
+OTHER_DISTRICT = "其他"
+NO_CATEGORY = "未分类"
 
 
 @lru_cache(maxsize=None)
@@ -39,6 +50,7 @@ def is_working_day(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=None)
 def working_days(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end`."""
     return sum(is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
@@ -58,6 +70,23 @@ def rate(part: int, whole: int) -> float | None:
 def percent(value: float | None) -> str:
     """98.0% — one decimal; — when there was nothing to count."""
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def count_change(now: int, before: int | None) -> str:
+    """+3 / −2 / 持平; — when there is nothing to compare with."""
+    if before is None:
+        return "—"
+    diff = now - before
+    return "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)}"
+
+
+def rate_change(now: float | None, before: float | None) -> str:
+    """The change of a rate in percentage points, as percent() rounds them:
+    +2.3 个百分点; — when either rate is over zero cases."""
+    if now is None or before is None:
+        return "—"
+    diff = Decimal(f"{now * 100:.1f}") - Decimal(f"{before * 100:.1f}")
+    return "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)} 个百分点"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +116,10 @@ class Figures:
     @property
     def on_time_rate(self) -> float | None:
         return rate(self.on_time, self.resolved)
+
+    @property
+    def rehandled_rate(self) -> float | None:
+        return rate(self.rehandled, self.resolved)
 
     def totals(self) -> dict[str, int]:
         return {
@@ -122,3 +155,160 @@ def figures(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DA
             counts["on_time"] += on_time(f, deadline_days)
             counts["rehandled"] += f.rehandled > 0
     return Figures(**counts)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a breakdown: the name people read, a stable key
+    (2013-01, 2013, a registry slug, a channel code; None for 其他/未分类)
+    and its figures."""
+
+    name: str
+    key: str | None
+    figures: Figures
+
+
+def month_key(fact: CaseFacts) -> str:
+    return f"{fact.received_at.year:04d}-{fact.received_at.month:02d}"
+
+
+def month_name(key: str) -> str:
+    """2013-01 -> 2013年1月"""
+    year, month = key.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def group(facts: Iterable[CaseFacts], keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, list[CaseFacts]]:
+    """Facts by key; a fact goes to every key `keys` gives it (none: nowhere)."""
+    groups: dict[str | None, list[CaseFacts]] = {}
+    for f in facts:
+        for k in keys(f):
+            groups.setdefault(k, []).append(f)
+    return groups
+
+
+def by_month(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+    """Every month from the first to the last record received, empty ones included."""
+    groups = group(facts, lambda f: (month_key(f),))
+    if not groups:
+        return ()
+    first, last = min(groups), max(groups)
+    year, month = int(first[:4]), int(first[5:])
+    rows = []
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        rows.append(Row(month_name(key), key, figures(groups.get(key, ()), deadline_days)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(rows)
+
+
+def by_year(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+    """Every year from the first to the last record received, empty ones included."""
+    groups = group(facts, lambda f: (str(f.received_at.year),))
+    if not groups:
+        return ()
+    years = range(int(min(groups)), int(max(groups)) + 1)
+    return tuple(Row(f"{y}年", str(y), figures(groups.get(str(y), ()), deadline_days)) for y in years)
+
+
+def by_category(facts: Iterable[CaseFacts], registries: Registries, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+    """Every registered category in registry order, then 未分类 if any record has none."""
+    groups = group(facts, lambda f: (f.category,))
+    rows = [Row(c.name, c.slug, figures(groups.get(c.name, ()), deadline_days)) for c in registries.categories]
+    if None in groups:
+        rows.append(Row(NO_CATEGORY, None, figures(groups[None], deadline_days)))
+    return tuple(rows)
+
+
+def by_department(facts: Iterable[CaseFacts], registries: Registries, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+    """Every registered department in registry order; a record counts for
+    each department that handled it, and for none if none did."""
+    groups = group(facts, lambda f: f.departments)
+    return tuple(Row(d.name, d.slug, figures(groups.get(d.name, ()), deadline_days)) for d in registries.departments)
+
+
+def by_district(facts: Iterable[CaseFacts], districts: Iterable[District], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+    """Every district published cases name, then 其他 (any other or none) if any."""
+    groups = group(facts, lambda f: (f.district,))
+    rows = [Row(d.name, d.slug, figures(groups.get(d.name, ()), deadline_days)) for d in districts]
+    if None in groups:
+        rows.append(Row(OTHER_DISTRICT, None, figures(groups[None], deadline_days)))
+    return tuple(rows)
+
+
+def by_channel(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+    """Every channel (市长热线, 市长信箱, 其他渠道)."""
+    groups = group(facts, lambda f: (f.channel,))
+    return tuple(Row(name, code, figures(groups.get(code, ()), deadline_days)) for code, name in CHANNEL_NAMES.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """All figures of a set of records and their breakdowns."""
+
+    totals: Figures
+    by_month: tuple[Row, ...]
+    by_year: tuple[Row, ...]
+    by_category: tuple[Row, ...]
+    by_department: tuple[Row, ...]
+    by_district: tuple[Row, ...]
+    by_channel: tuple[Row, ...]
+    as_of: dt.datetime | None  # the latest time received or resolved; None without records
+
+    BREAKDOWNS = ("by_month", "by_year", "by_category", "by_department", "by_district", "by_channel")
+
+
+def statistics(
+    facts: Iterable[CaseFacts],
+    registries: Registries,
+    districts: Iterable[District],
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
+) -> Statistics:
+    facts = tuple(facts)
+    return Statistics(
+        totals=figures(facts, deadline_days),
+        by_month=by_month(facts, deadline_days),
+        by_year=by_year(facts, deadline_days),
+        by_category=by_category(facts, registries, deadline_days),
+        by_department=by_department(facts, registries, deadline_days),
+        by_district=by_district(facts, districts, deadline_days),
+        by_channel=by_channel(facts, deadline_days),
+        as_of=as_of(facts),
+    )
+
+
+def as_of(facts: Iterable[CaseFacts]) -> dt.datetime | None:
+    """The latest time any of `facts` was received or resolved: when its figures last changed."""
+    return max((t for f in facts for t in (f.received_at, f.resolved_at) if t is not None), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A department on the scoreboard; `rank` None: below the minimum sample."""
+
+    rank: int | None
+    row: Row
+
+
+def scoreboard(rows: Iterable[Row], min_sample: int = DEFAULT_MIN_SAMPLE) -> tuple[Standing, ...]:
+    """The 三率 ranking of departments that had records.
+
+    Departments with at least `min_sample` resolved cases (and at least one)
+    are ranked by satisfaction rate, then on-time rate, then follow-up rate;
+    equal rates share a rank (1, 2, 2, 4), more cases first. The others
+    follow, unranked, most cases first.
+    """
+    rows = [r for r in rows if r.figures.records]
+    ranked = [r for r in rows if r.figures.resolved >= max(min_sample, 1)]
+    others = [r for r in rows if r.figures.resolved < max(min_sample, 1)]
+
+    def rates(r: Row) -> tuple[float, ...]:
+        f = r.figures
+        return tuple(-1.0 if v is None else v for v in (f.satisfaction_rate, f.on_time_rate, f.followup_rate))
+
+    ranked.sort(key=lambda r: (tuple(-v for v in rates(r)), -r.figures.resolved))
+    standings = []
+    for i, r in enumerate(ranked):
+        tied = i and rates(ranked[i - 1]) == rates(r)
+        standings.append(Standing(standings[-1].rank if tied else i + 1, r))
+    others.sort(key=lambda r: -r.figures.resolved)
+    return tuple(standings) + tuple(Standing(None, r) for r in others)

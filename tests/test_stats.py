@@ -222,3 +222,18 @@ def _sum(items) -> Figures:
         for k in total:
             total[k] += getattr(f, k)
     return Figures(**total)
+
+
+def test_charts_are_the_same_bytes_every_time_and_carry_nothing_from_outside():
+    from hotline import charts
+
+    def draw():
+        return charts.stacked_bars("monthly", "每月有效来电", ["2013年1月", "2013年2月"], [("城市管理", [1, 2]), ("其他类别", [0, 1])])
+
+    svg = str(draw())
+    assert svg == str(draw())  # no random id, no date: an unchanged build rewrites nothing
+    assert 'id="chart-monthly"' in svg and 'role="img"' in svg and "<title>每月有效来电</title>" in svg
+    assert dt.date.today().isoformat() not in svg
+    for banned in ("<script", "kozea", "pygal.org", "<!--", "googleapis", "http://", "https://"):
+        assert banned not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+            'xmlns:xlink="http://www.w3.org/1999/xlink"', ""), banned

@@ -18,6 +18,7 @@ from typing import Any
 
 import ahocorasick
 
+from .output import fingerprint
 from .private import NUMBER, TEXT, PrivateValue, number_key
 from .public import District, Followup, Handling, PublicCase, Registries
 from .validate import Record
@@ -174,6 +175,9 @@ class Anonymiser:
                     self._literals.add_word(value.value, (len(value.value), self._replacement(record, value)))
         if len(self._literals):
             self._literals.make_automaton()
+        # Everything besides a record itself that its anonymised form depends on.
+        self.key = fingerprint(sorted(self._districts.items()), sorted(self._public_words), sorted(self._keep_numbers),
+                               sorted(self._numbers), sorted(self._literals.items()) if len(self._literals) else [])
 
     def values(self, record: Record) -> list[PrivateValue]:
         """The record's declared private values that are really private."""

@@ -94,4 +94,16 @@ def tree(output: Path) -> dict[str, bytes]:
     return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample site (cases_data/ with pelicanconf.py), built once per test session."""
+    from hotline.build import run_pelican
+
+    out = tmp_path_factory.mktemp("sample") / "output"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        run_pelican(SETTINGS, {"OUTPUT_PATH": str(out)})
+    return out
+
+
 from browser import LocalServer, chromium, page  # noqa: E402,F401  (fixtures for browser tests)

@@ -13,14 +13,17 @@ and the Atom feeds (atom.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from jinja2 import Environment
 
 from .atom import write_feeds
 from .casedata import CaseSet
-from .listings import INDEX_URLS, KIND_NAMES, listings, pages
+from .listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
 from .output import SiteWriter, root_of
+from .problems import BuildFailed
 from .public import PublicCase
 from .settings import HotlineSettings
 from .stats import figures, percent
@@ -44,33 +47,68 @@ def render_site(cases: CaseSet, out: SiteWriter, env: Environment, settings: Hot
     """Write the home page, every case page, every listing page, the listing indexes and the feeds."""
     install(env)
     by_kind = listings(cases)
-    _case_pages(cases, out, env)
-    template = env.get_template("listing.html")
-    for kind, group in by_kind.items():
-        for listing in group:
-            for page in pages(listing, settings.per_page):
-                out.write(page.path, template.render(page=page, listing=listing, index_url=INDEX_URLS[kind],
-                                                          section=kind, root=root_of(page.path)))
-    directory = env.get_template("directory.html")
-    for kind in ("category", "department", "district", "month"):
-        path = INDEX_URLS[kind]
-        out.write(path, directory.render(kind=kind, title=KIND_NAMES[kind], listings=by_kind[kind],
-                                         section=kind, root=root_of(path)))
-    out.write(HOME, env.get_template("index.html").render(
-        latest=cases.cases[:HOME_CASES], year_figures=_year_figures(cases, settings), percent=percent,
-        by_kind=by_kind, section="home", root=""))
+    planned = _case_pages(cases, env) + _listing_pages(by_kind, env, settings) + [
+        Output(HOME, "首页", lambda: env.get_template("index.html").render(
+            latest=cases.cases[:HOME_CASES], year_figures=_year_figures(cases, settings), percent=percent,
+            by_kind=by_kind, section="home", root=""))
+    ]
+    _refuse_collisions(planned)
+    for o in planned:
+        out.write(o.path, o.render(), o.scope)
     write_feeds(cases, out, env, settings)
 
 
-def _case_pages(cases: CaseSet, out: SiteWriter, env: Environment) -> None:
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One page to write: where, what it is (for messages), how to render it."""
+
+    path: str
+    what: str
+    render: Callable[[], str]
+    scope: frozenset[str] | None = None
+
+
+def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:
     template = env.get_template("case.html")
-    for i, case in enumerate(cases.cases):
-        path = case_url(case)
+
+    def page(i: int, case: PublicCase) -> Output:
         newer = cases.cases[i - 1] if i > 0 else None
         older = cases.cases[i + 1] if i + 1 < len(cases.cases) else None
-        html = template.render(case=case, steps=timeline(case), newer=newer, older=older,
-                               section="cases", root=root_of(path))
-        out.write(path, html, scope=frozenset({case.id}))
+        path = case_url(case)
+        return Output(path, f"案件 {case.id}", lambda: template.render(
+            case=case, steps=timeline(case), newer=newer, older=older, section="cases", root=root_of(path)),
+            frozenset({case.id}))
+
+    return [page(i, case) for i, case in enumerate(cases.cases)]
+
+
+def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings: HotlineSettings) -> list[Output]:
+    listing_template = env.get_template("listing.html")
+    directory = env.get_template("directory.html")
+    planned = []
+    for kind, group in by_kind.items():
+        if kind != "cases":
+            path = INDEX_URLS[kind]
+            planned.append(Output(path, f"{KIND_NAMES[kind]}目录", partial(
+                directory.render, kind=kind, title=KIND_NAMES[kind], listings=group, section=kind, root=root_of(path))))
+        for listing in group:
+            for page in pages(listing, settings.per_page):
+                name = "全部案件列表" if kind == "cases" else f"{KIND_NAMES[kind]}“{listing.title}”的列表"
+                what = f"{name}第 {page.number} 页"
+                planned.append(Output(page.path, what, partial(
+                    listing_template.render, page=page, listing=listing, index_url=INDEX_URLS[kind],
+                    section=kind, root=root_of(page.path))))
+    return planned
+
+
+def _refuse_collisions(planned: list[Output]) -> None:
+    """Stop the build if two pages would share a file (also on case-insensitive disks)."""
+    seen: dict[str, Output] = {}
+    for o in planned:
+        first = seen.setdefault(o.path.lower(), o)
+        if first is not o:
+            raise BuildFailed(f"网址冲突：{first.what}和{o.what}都要写到 {o.path}；"
+                              f"请修改其中一个的编号或网址名（slug）后重新构建。")
 
 
 def timeline(case: PublicCase) -> list[Step]:

@@ -9,6 +9,7 @@ from pelican.generators import Generator
 from .build import Build
 from .casedata import CaseSet, load_cases
 from .guard import Guard, LeakError
+from .led import write_led
 from .output import SiteWriter
 from .problems import BuildFailed, report
 from .render import render_site
@@ -16,7 +17,7 @@ from .settings import HotlineSettings
 from .statspages import write_statistics
 
 # Each takes (cases, writer, jinja environment, settings) and writes its files.
-OUTPUTS = (render_site, write_statistics)
+OUTPUTS = (render_site, write_statistics, write_led)
 
 
 class CaseGenerator(Generator):

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .problems import BuildFailed
+from .led.config import Screen, parse_screens
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class HotlineSettings:
     per_page: int = 20
     site_name: str = "市长热线 12345"
     deadline_days: int = 10  # working days to resolve a case on time
+    led_screens: tuple[Screen, ...] = (Screen(),)  # LED screens, main first (led/config.py)
     min_sample: int = 5  # resolved cases a department needs to be ranked
 
     @classmethod
@@ -45,6 +47,9 @@ class HotlineSettings:
             f = known.get(key)
             if f is None or key in ("CASES_PATH", "TIMEZONE"):
                 raise BuildFailed(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
+            if key == "LED_SCREENS":
+                values[f.name] = parse_screens(value)
+                continue
             default = f.default
             if isinstance(default, tuple):
                 if isinstance(value, str) or not all(isinstance(v, str) for v in value):

@@ -134,7 +134,8 @@ def cut(text: str, limit: int) -> str:
         if i not in inside and not (text[i - 1].isdigit() and text[i] not in _CLAUSE_END)  # keep 5400元 together
     ]
     clauses = [i for i in allowed if (text[i - 1] in _CLAUSE_END or text[i] in _CLAUSE_END) and i >= room // 2]
-    words = [i for i in allowed if i in _word_starts(text)]
+    starts = _word_starts(text)
+    words = [i for i in allowed if i in starts]
     for pool in (clauses, words, allowed):
         head = text[: max(pool)].rstrip(_DANGLING) if pool else ""
         if head:

@@ -1,0 +1,594 @@
+"""The benchmark: our build against plain Pelican and Hugo on the same cases.
+
+    make bench                                   # N=10,000, 3 repetitions
+    .venv/bin/python bench/run.py -n 2000 --reps 1
+    .venv/bin/python bench/run.py --quick        # N=300, 1 repetition
+    .venv/bin/python bench/run.py -n 100000 --reps 1 --only ours-cold
+
+One run generates a case set (bench/generate.py), writes the same cases as
+Markdown articles for Pelican and Hugo (from the public `PublicCase`
+objects only), then measures each command in its own process, several
+repetitions, interleaved, and reports medians:
+
+  ours-cold   `hotline build` into an empty output, its caches removed
+  ours-noop   the same again, nothing changed
+  ours-edit   after changing one word in one published case's complaint
+  pelican-cold / pelican-edit   Pelican 4.12, theme notmyidea, no plugins,
+              its content cache on (LOAD_CONTENT_CACHE, CACHE_CONTENT)
+  hugo-cold / hugo-edit         when `hugo` is on PATH (Debian: apt-get install hugo)
+
+For each: wall time, CPU time (user + sys of the process and its children),
+peak memory (ru_maxrss, RUSAGE_CHILDREN of a small launcher process that
+runs only that command, and the largest sum of the resident memory of the
+command's process tree, sampled every 0.1 s), load
+average, files and bytes in the output, and for a rebuild the files it
+rewrote (inode, mtime or size changed), added or removed. Our build runs
+through bench/timed_build.py, which also times its stages (the guard, each
+output, publishing). The table goes to the terminal and, with every figure,
+to bench/results/<time>-n<N>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+BIN = Path(sys.executable).parent
+MEASUREMENTS = ("ours-cold", "ours-noop", "ours-edit", "pelican-cold", "pelican-edit", "hugo-cold", "hugo-edit")
+EDIT = ("请求", "恳请")  # the one word a staff member changes in one complaint
+TARGETS = {  # the issue's targets at 10,000 cases
+    "ours-cold / pelican-cold": 0.5,
+    "ours-cold / hugo-cold": 1.0,
+    "ours-edit / ours-cold": 0.1,
+    "guard / ours-cold": 0.15,
+}
+PAGE = resource.getpagesize()
+
+
+# Measuring one command.
+
+class TreeMemory(threading.Thread):
+    """Samples the summed resident memory of a process and its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak = pid, every, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid)[1:]))  # not the launcher itself
+
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            for task in os.listdir(f"/proc/{pids[i]}/task"):
+                with open(f"/proc/{pids[i]}/task/{task}/children") as f:
+                    pids += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+        i += 1
+    return pids
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+# A small process between the benchmark and each measured command: a child
+# forked from the benchmark (hundreds of MB once the cases are loaded) would
+# inherit that size in its ru_maxrss; one forked from this starts at ~10 MB.
+LAUNCHER = """
+import json, os, resource, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(command[0], command)
+_, status, _ = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(report, "w") as f:
+    json.dump({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, f)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def measure(command: list[str], cwd: Path, log: Path, env: dict | None = None) -> dict:
+    """Run `command` in its own process; time, CPU, memory and load."""
+    load = os.getloadavg()[0]
+    report = log.with_suffix(".rusage.json")
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-c", LAUNCHER, report, *command], cwd=cwd, stdout=out,
+                                   stderr=subprocess.STDOUT, env=env)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
+        process.wait()
+        sampler.done.set()
+    if process.returncode != 0:
+        tail = log.read_text("utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"命令失败（退出码 {process.returncode}）：{' '.join(map(str, command))}\n{tail}")
+    usage = json.loads(report.read_text())
+    return {
+        "seconds": round(usage["seconds"], 3),
+        "cpu_seconds": round(usage["cpu"], 3),
+        "maxrss_mb": round(usage["maxrss_kb"] / 1024, 1),
+        "tree_peak_mb": round(sampler.peak / 2**20, 1),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+
+
+# Output trees.
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
+    """(inode, mtime, size) of every file below `root`, by relative path."""
+    found = {}
+    for directory, _, files in os.walk(root):
+        for name in files:
+            st = os.lstat(os.path.join(directory, name))
+            found[os.path.relpath(os.path.join(directory, name), root)] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return found
+
+
+def tree_size(snap: dict) -> dict:
+    return {
+        "files": len(snap),
+        "pages": sum(1 for p in snap if p.endswith(".html")),
+        "mb": round(sum(s for _, _, s in snap.values()) / 1e6, 1),
+    }
+
+
+def changes(before: dict, after: dict) -> dict:
+    """Files a rebuild rewrote, added and removed; where the rewritten ones are."""
+    rewritten = sorted(p for p in after if p in before and after[p] != before[p])
+    where: dict[str, int] = {}
+    for p in rewritten:
+        top = p.split(os.sep, 1)[0] if os.sep in p else "(根目录)"
+        where[top] = where.get(top, 0) + 1
+    return {
+        "rewritten": len(rewritten),
+        "added": sum(1 for p in after if p not in before),
+        "removed": sum(1 for p in before if p not in after),
+        "rewritten_by_folder": dict(sorted(where.items(), key=lambda kv: -kv[1])),
+        "rewritten_sample": rewritten[:12],
+        "added_sample": sorted(p for p in after if p not in before)[:6],
+        "removed_sample": sorted(p for p in before if p not in after)[:6],
+    }
+
+
+def remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+# The three sites.
+
+class Site:
+    """One generator's site: how to make it cold, build it, and edit one case."""
+
+    name = ""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.output = work / self.name / "output"
+        self.edit_file: Path | None = None
+        self.original: bytes = b""
+
+    def command(self) -> list:
+        raise NotImplementedError
+
+    def caches(self) -> list[Path]:
+        """Everything a build may keep between runs."""
+        return [self.output]
+
+    def make_cold(self) -> None:
+        for path in self.caches():
+            remove(path)
+
+    def build(self, label: str, env: dict | None = None) -> dict:
+        return measure(self.command(), self.cwd(), self.work / f"{label}.log", env)
+
+    def cwd(self) -> Path:
+        return self.work / self.name
+
+    def edit(self) -> None:
+        """Change one word in the one case's complaint (and only there)."""
+        text = self.original.decode("utf-8")
+        at = text.index(EDIT[0], text.index(self.edit_marker))
+        self.edit_file.write_text(text[:at] + EDIT[1] + text[at + len(EDIT[0]):], "utf-8")
+
+    def restore(self) -> None:
+        self.edit_file.write_bytes(self.original)
+
+
+class Ours(Site):
+    name = "ours"
+    edit_marker = "complaint:"
+
+    def __init__(self, work: Path, cases: Path):
+        super().__init__(work)
+        self.cases = cases
+        self.stages_file = work / "ours" / "stages.json"
+
+    def cwd(self) -> Path:
+        return ROOT
+
+    def command(self) -> list:
+        return [sys.executable, BENCH / "timed_build.py", self.stages_file, "--settings", ROOT / "pelicanconf.py",
+                "build", "--cases", self.cases, "--output", self.output]
+
+    def caches(self) -> list[Path]:
+        """The output, every `.output.*` next to it (staging, lock, cache) and
+        every dot-entry in the cases folder (the generator writes none)."""
+        siblings = [p for p in self.output.parent.iterdir() if p.name.startswith(f".{self.output.name}")] if self.output.parent.is_dir() else []
+        hidden = [p for p in self.cases.iterdir() if p.name.startswith(".")]
+        return [self.output, *siblings, *hidden]
+
+    def build(self, label: str, env: dict | None = None) -> dict:
+        remove(self.stages_file)
+        result = super().build(label, dict(os.environ, CI="1"))
+        result["stages"] = json.loads(self.stages_file.read_text("utf-8"))
+        log = (self.work / f"{label}.log").read_text("utf-8", errors="replace")
+        result["summary_line"] = next((line for line in log.splitlines() if line.startswith("构建完成")), "")
+        return result
+
+
+PELICAN_SETTINGS = """\
+# Plain Pelican for the benchmark: default theme (notmyidea), no plugins,
+# its content cache on so that a rebuild after one edit reads one file.
+AUTHOR = "市长热线"
+SITENAME = "市长热线 12345（Pelican 基准）"
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = {output!r}
+CACHE_PATH = {cache!r}
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+PLUGINS = []
+LOAD_CONTENT_CACHE = True
+CACHE_CONTENT = True
+"""
+
+
+class Pelican(Site):
+    name = "pelican"
+    edit_marker = "Slug:"
+
+    def __init__(self, work: Path):
+        super().__init__(work)
+        self.content = work / self.name / "content"
+        self.cache = work / self.name / "cache"
+
+    def command(self) -> list:
+        return [BIN / "pelican", "-s", self.work / self.name / "pelicanconf.py"]
+
+    def caches(self) -> list[Path]:
+        return [self.output, self.cache]
+
+    def write(self, cases) -> None:
+        remove(self.work / self.name)
+        self.content.mkdir(parents=True)
+        (self.work / self.name / "pelicanconf.py").write_text(
+            PELICAN_SETTINGS.format(output=str(self.output), cache=str(self.cache)), "utf-8")
+        for case in cases:
+            meta = [f"Title: {' '.join(case.headline)}", f"Date: {case.resolved_at:%Y-%m-%d %H:%M}",
+                    f"Category: {case.category.name}", f"Tags: {', '.join(d.name for d in case.departments)}",
+                    f"Slug: {case.id.lower()}"]
+            _write_article(self.content, case, "\n".join(meta) + "\n\n" + markdown_body(case))
+
+
+HUGO_CONFIG = """\
+# Hugo for the benchmark: the minimal theme in bench/hugo_theme, defaults otherwise.
+baseURL = "http://example.invalid/"
+languageCode = "zh-cn"
+title = "市长热线 12345（Hugo 基准）"
+hasCJKLanguage = true
+themesDir = {themes!r}
+theme = "hugo_theme"
+paginate = 20
+"""
+
+
+class Hugo(Site):
+    name = "hugo"
+    edit_marker = "---\n\n"
+
+    def __init__(self, work: Path):
+        super().__init__(work)
+        self.source = work / self.name
+
+    def command(self) -> list:
+        return ["hugo", "--source", self.source, "--destination", self.output, "--quiet"]
+
+    def caches(self) -> list[Path]:
+        return [self.output, self.source / "resources", self.source / ".hugo_build.lock", self.work / "hugo-cache"]
+
+    def build(self, label: str, env: dict | None = None) -> dict:
+        return super().build(label, dict(os.environ, HUGO_CACHEDIR=str(self.work / "hugo-cache")))
+
+    def write(self, cases) -> None:
+        remove(self.source)
+        (self.source / "content" / "cases").mkdir(parents=True)
+        (self.source / "config.toml").write_text(HUGO_CONFIG.format(themes=str(BENCH)), "utf-8")
+        for case in cases:
+            front = {"title": " ".join(case.headline), "date": case.resolved_at.isoformat(),
+                     "categories": [case.category.name], "tags": [d.name for d in case.departments],
+                     "slug": case.id.lower()}
+            lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items()]
+            _write_article(self.source / "content" / "cases", case, "---\n" + "\n".join(lines) + "\n---\n\n" + markdown_body(case))
+
+
+def markdown_body(case) -> str:
+    """The article text from public fields only: headline, complaint, actions, follow-up."""
+    parts = [f"{case.caller_role}{case.caller}反映：{case.complaint}"]
+    for h in case.handling:
+        parts.append(f"**{h.department.name}**（{h.finding or '已办理'}）：{h.action or ''}")
+    if case.followup:
+        parts.append(f"回访：{case.followup.comment or case.followup.result_name}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _write_article(root: Path, case, text: str) -> None:
+    folder = root / f"{case.received_at:%Y}" / f"{case.received_at:%m}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{case.id}.md").write_text(text, "utf-8")
+
+
+def public_cases(cases_dir: Path):
+    """The published cases, through the one loader (public objects only)."""
+    from hotline.casedata import load_cases
+    from zoneinfo import ZoneInfo
+
+    cases, problems = load_cases(cases_dir, ZoneInfo("Asia/Shanghai"))
+    if problems:
+        raise SystemExit(f"生成的案件没有通过检查：{problems[:3]}")
+    return cases.cases
+
+
+def edit_case(cases) -> object:
+    """The published case whose complaint gets one word changed: the middle one that has the word."""
+    candidates = sorted((c for c in cases if EDIT[0] in c.complaint), key=lambda c: c.id)
+    return candidates[len(candidates) // 2]
+
+
+# One run.
+
+def selected(only: str | None, skip: str | None) -> list[str]:
+    def match(name: str, patterns: str | None) -> bool:
+        return any(name == p or name.startswith(p + "-") for p in (patterns or "").split(",") if p)
+
+    names = [m for m in MEASUREMENTS if (only is None or match(m, only)) and not match(m, skip)]
+    if any(n.startswith("hugo") for n in names) and shutil.which("hugo") is None:
+        print("没有找到 hugo（Debian：apt-get install hugo），跳过 Hugo 基准。")
+        names = [n for n in names if not n.startswith("hugo")]
+    return names
+
+
+def machine() -> dict:
+    mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip() if shutil.which("hugo") else None
+    import pelican
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 2**20, 1), "system": platform.platform(),
+            "python": platform.python_version(), "pelican": pelican.__version__, "hugo": hugo}
+
+
+def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    cases_dir = work / "cases"
+    start = time.perf_counter()
+    counts = generate.generate(cases_dir, n, seed)
+    print(f"已生成 {n} 个案件（{time.perf_counter() - start:.1f} 秒）：{counts}", flush=True)
+    ours, pelican, hugo = Ours(work, cases_dir), Pelican(work), Hugo(work)
+    sites = {"ours": ours, "pelican": pelican, "hugo": hugo}
+    used = {name.split("-")[0] for name in names}
+    case = None
+    if used - {"ours"} or "ours-edit" in names:
+        cases = public_cases(cases_dir)
+        case = edit_case(cases)
+        ours.edit_file = cases_dir / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.yaml"
+        for site in (pelican, hugo):
+            if site.name in used:
+                site.write(cases)
+                folder = site.work / site.name / "content" / ("cases" if site is hugo else "")
+                site.edit_file = folder / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.md"
+        for site in sites.values():
+            if site.edit_file:
+                site.original = site.edit_file.read_bytes()
+        print(f"修改一个字的案件：{case.id}（{EDIT[0]} → {EDIT[1]}）", flush=True)
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    for rep in range(1, reps + 1):
+        for site_name, site in sites.items():
+            mine = [m for m in names if m.startswith(site_name + "-")]
+            if not mine:
+                continue
+            site.make_cold()
+            cold = site.build(f"{site_name}-cold")
+            before = snapshot(site.output)
+            cold.update(tree_size(before))
+            if f"{site_name}-cold" in runs:
+                runs[f"{site_name}-cold"].append(cold)
+                _progress(rep, f"{site_name}-cold", cold)
+            if f"{site_name}-noop" in runs:
+                result = site.build(f"{site_name}-noop")
+                after = snapshot(site.output)
+                result.update(tree_size(after), **changes(before, after))
+                runs[f"{site_name}-noop"].append(result)
+                _progress(rep, f"{site_name}-noop", result)
+                before = after
+            if f"{site_name}-edit" in runs:
+                site.edit()
+                try:
+                    result = site.build(f"{site_name}-edit")
+                finally:
+                    site.restore()
+                after = snapshot(site.output)
+                result.update(tree_size(after), **changes(before, after))
+                runs[f"{site_name}-edit"].append(result)
+                _progress(rep, f"{site_name}-edit", result)
+    report = summarise(n, reps, seed, runs)
+    report["edited_case"] = case.id if case else None
+    report["statuses"] = counts
+    if results is not None:
+        results.mkdir(parents=True, exist_ok=True)
+        path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}-n{n}.json"
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+        report["file"] = str(path)
+    return report
+
+
+def _progress(rep: int, name: str, result: dict) -> None:
+    extra = f"，改写 {result['rewritten']} 个文件" if "rewritten" in result else ""
+    print(f"  第 {rep} 次 {name}: {result['seconds']:.1f} 秒（CPU {result['cpu_seconds']:.1f} 秒，负载 {result['load_before']}）{extra}", flush=True)
+
+
+# Summary.
+
+def summarise(n: int, reps: int, seed: int, runs: dict[str, list[dict]]) -> dict:
+    medians = {}
+    for name, results in runs.items():
+        if not results:
+            continue
+        m = {key: statistics.median(r[key] for r in results) for key in
+             ("seconds", "cpu_seconds", "maxrss_mb", "tree_peak_mb", "files", "pages", "mb")}
+        m["min"], m["max"] = min(r["seconds"] for r in results), max(r["seconds"] for r in results)
+        m["load"] = statistics.median(r["load_before"] for r in results)
+        for key in ("rewritten", "added", "removed"):
+            if key in results[0]:
+                m[key] = max(r[key] for r in results)
+        if "stages" in results[0]:
+            m["stages"] = _median_stages([r["stages"] for r in results])
+        medians[name] = m
+    return {"cases": n, "repetitions": reps, "seed": seed, "when": dt.datetime.now().isoformat(timespec="seconds"),
+            "machine": machine(), "medians": medians, "ratios": ratios(medians), "runs": runs}
+
+
+def _median_stages(all_stages: list[dict]) -> dict:
+    labels = dict.fromkeys(label for s in all_stages for label in s["stages"])
+    out = {label: {k: statistics.median(s["stages"].get(label, {}).get(k, 0) for s in all_stages) for k in ("calls", "inclusive", "exclusive")}
+           for label in labels}
+    out["(进程内合计 wall)"] = {"calls": 1, "inclusive": statistics.median(s["wall"] for s in all_stages), "exclusive": 0}
+    return out
+
+
+def guard_seconds(stages: dict) -> float:
+    return sum(v["inclusive"] for k, v in stages.items() if k.startswith("隐私检查"))
+
+
+def search_seconds(stages: dict) -> float:
+    return sum(v["inclusive"] for k, v in stages.items() if "index_search" in k)
+
+
+def ratios(medians: dict) -> dict:
+    out = {}
+
+    def ratio(name: str, a: float | None, b: float | None) -> None:
+        if a is not None and b:
+            out[name] = round(a / b, 3)
+
+    sec = {name: m["seconds"] for name, m in medians.items()}
+    ratio("ours-cold / pelican-cold", sec.get("ours-cold"), sec.get("pelican-cold"))
+    ratio("ours-cold / hugo-cold", sec.get("ours-cold"), sec.get("hugo-cold"))
+    ratio("ours-edit / ours-cold", sec.get("ours-edit"), sec.get("ours-cold"))
+    ratio("ours-noop / ours-cold", sec.get("ours-noop"), sec.get("ours-cold"))
+    ratio("ours-edit / pelican-edit", sec.get("ours-edit"), sec.get("pelican-edit"))
+    cold = medians.get("ours-cold")
+    if cold and "stages" in cold:
+        no_search = cold["seconds"] - search_seconds(cold["stages"])
+        ratio("ours-cold（不含搜索索引）/ pelican-cold", no_search, sec.get("pelican-cold"))
+        ratio("ours-cold（不含搜索索引）/ hugo-cold", no_search, sec.get("hugo-cold"))
+        ratio("guard / ours-cold", guard_seconds(cold["stages"]), cold["seconds"])
+    return out
+
+
+LABELS = {
+    "ours-cold": "我们：冷构建", "ours-noop": "我们：无改动重建", "ours-edit": "我们：改一个字后重建",
+    "pelican-cold": "Pelican：冷构建", "pelican-edit": "Pelican：改一个字后重建",
+    "hugo-cold": "Hugo：冷构建", "hugo-edit": "Hugo：改一个字后重建",
+}
+
+
+def table(report: dict) -> str:
+    """The report as a Markdown table (also printed as is)."""
+    m = report["medians"]
+    lines = [
+        f"N = {report['cases']} 个案件，{report['repetitions']} 次取中位数；{report['machine']['cores']} 核 "
+        f"{report['machine']['cpu']}，{report['machine']['memory_gb']} GB 内存",
+        "",
+        "| 测量 | 用时 s（中位） | 最小–最大 | CPU s | 峰值内存 MB（单进程 / 进程树） | 文件 | 网页 | MB | 改写 / 新增 / 删除 | 负载 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in m.items():
+        changed = f"{r['rewritten']} / {r['added']} / {r['removed']}" if "rewritten" in r else "—"
+        lines.append(
+            f"| {LABELS.get(name, name)} | {r['seconds']:.1f} | {r['min']:.1f}–{r['max']:.1f} | {r['cpu_seconds']:.1f} | "
+            f"{r['maxrss_mb']:.0f} / {r['tree_peak_mb']:.0f} | {r['files']} | {r['pages']} | {r['mb']:.0f} | {changed} | {r['load']:.1f} |"
+        )
+    if report["ratios"]:
+        lines += ["", "| 比值 | 值 | 目标 |", "|---|---:|---:|"]
+        for name, value in report["ratios"].items():
+            target = TARGETS.get(name)
+            verdict = "" if target is None else (f"≤ {target}（达到）" if value <= target else f"≤ {target}（未达到）")
+            lines.append(f"| {name} | {value:.2f} | {verdict} |")
+    cold = m.get("ours-cold")
+    if cold and "stages" in cold:
+        lines += ["", "我们冷构建的各阶段（中位数，秒；不含 = 减去其中已单列的阶段）：", "",
+                  "| 阶段 | 调用次数 | 含 | 不含 |", "|---|---:|---:|---:|"]
+        stages = sorted(cold["stages"].items(), key=lambda kv: -kv[1]["inclusive"])
+        for label, s in stages:
+            lines.append(f"| {label} | {s['calls']:.0f} | {s['inclusive']:.2f} | {s['exclusive']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="性能基准：我们的构建与 Pelican、Hugo 对比（同一批虚构案件）。")
+    p.add_argument("-n", "--cases", type=int, default=10_000, help="案件数（默认 10000）")
+    p.add_argument("--reps", type=int, default=3, help="重复次数，取中位数（默认 3）")
+    p.add_argument("--quick", action="store_true", help="快速试跑：300 个案件，1 次")
+    p.add_argument("--only", metavar="名称", help=f"只测这些（逗号分隔，可写前缀 ours、pelican、hugo）：{', '.join(MEASUREMENTS)}")
+    p.add_argument("--skip", metavar="名称", help="跳过这些（同上）")
+    p.add_argument("--seed", type=int, default=1, help="生成案件的随机种子（默认 1）")
+    p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotline-bench", help="工作目录（案件和各网站的输出）")
+    p.add_argument("--results", type=Path, default=BENCH / "results", help="结果 JSON 的目录（默认 bench/results）")
+    args = p.parse_args(argv)
+    n, reps = (300, 1) if args.quick else (args.cases, args.reps)
+    names = selected(args.only, args.skip)
+    if not names:
+        p.error("没有要测的项目")
+    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results)
+    print()
+    print(table(report))
+    if "file" in report:
+        print(f"\n结果已写入 {report['file']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -192,6 +192,16 @@ def test_an_unknown_category_stops_the_build_and_keeps_the_site(tiny):
     assert (out / "led" / "ticker.json").read_bytes() == before
 
 
+def test_the_guard_reads_the_led_files_too(tiny):
+    """A replacement that writes a caller's name into the messages stops the build."""
+    cases, out = tiny
+    with pytest.raises(BuildFailed) as e:
+        build(cases, out, [{"NAME": "main", "REPLACE": {"管道": "何丽华"}}])
+    assert "隐私保护" in str(e.value.code) and "led/ticker.json" in str(e.value.code)
+    assert "何丽华" not in str(e.value.code)
+    assert not out.exists()
+
+
 def test_a_screen_polling_during_builds_always_reads_a_complete_feed(tiny):
     cases, out = tiny
     build(cases, out)

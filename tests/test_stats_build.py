@@ -174,7 +174,7 @@ def test_charts_are_inline_svg_beside_their_data_tables(site, stats):
     blocks = page.xpath('//section[@class="chart-block"]')
     assert [b.get("id") for b in blocks] == ["monthly", "rates", "districts"]
     for block in blocks:
-        svg = block.xpath(".//figure/*[local-name()='svg']")
+        svg = block.xpath(".//figure//*[local-name()='svg']")
         assert len(svg) == 1 and svg[0].get("role") == "img" and svg[0].get("aria-label")
         table_ = block.xpath(".//table")[0]
         assert table_.xpath("./caption") and table_.xpath(".//th[@scope='col']") and table_.xpath(".//th[@scope='row']")

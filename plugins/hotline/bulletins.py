@@ -26,6 +26,7 @@ from .stats import (
     Row,
     Standing,
     Statistics,
+    Tally,
     as_of,
     by_category,
     by_channel,
@@ -76,12 +77,19 @@ class Issue:
 
 
 def write_bulletins(
-    cases: CaseSet, stats: Statistics, out: SiteWriter, env: Environment, settings: HotlineSettings, helpers: dict[str, Any]
+    cases: CaseSet,
+    stats: Statistics,
+    per_month: dict[str, Tally],
+    out: SiteWriter,
+    env: Environment,
+    settings: HotlineSettings,
+    helpers: dict[str, Any],
 ) -> None:
     """bulletins/YYYY-MM.html, bulletins/YYYY.html, bulletins/index.html and
-    bulletins/feed.atom.xml; `helpers`: what the templates call to show figures."""
-    months = monthly_issues(cases, stats, settings)
-    years = yearly_issues(cases, stats, settings)
+    bulletins/feed.atom.xml. `per_month`: the records by month (stats.month_key);
+    `helpers`: what the templates call to show figures."""
+    months = monthly_issues(cases, stats, per_month, settings)
+    years = yearly_issues(cases, stats, per_month, settings)
     months_by_year = {y.row.key: [m for m in months if m.row.key[:4] == y.row.key] for y in years}
     for issue in months:
         out.write(issue.path, env.get_template("bulletin.html").render(
@@ -89,14 +97,14 @@ def write_bulletins(
     for issue in years:
         year = issue.row.key
         month_rows = tuple(m for m in stats.by_month if m.key[:4] == year)
-        facts = [f for f in cases.facts if f.received_at.year == int(year)]
+        records = _year(per_month, year)
         out.write(issue.path, env.get_template("yearly.html").render(
             issue=issue,
             months=months_by_year[year],
             month_rows=month_rows,
-            chart=monthly_categories_chart(cases, month_rows, settings, id=f"year-{year}"),
-            districts=tuple(r for r in by_district(facts, cases.districts, settings.deadline_days) if r.figures.records),
-            channels=by_channel(facts, settings.deadline_days),
+            chart=monthly_categories_chart(per_month, cases.registries, month_rows, id=f"year-{year}"),
+            districts=tuple(r for r in by_district(records, cases.districts) if r.figures.records),
+            channels=by_channel(records),
             root=root_of(issue.path),
             **helpers,
         ))
@@ -106,43 +114,51 @@ def write_bulletins(
     out.write("bulletins/feed.atom.xml", feed(months, years, settings, str(out.context.get("SITEURL") or "")))
 
 
-def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
+def _year(per_month: dict[str, Tally], year: str) -> Tally:
+    """The records received in `year` (2013), from those by month."""
+    records = Tally()
+    for key, part in per_month.items():
+        if key[:4] == year:
+            records.extend(part)
+    return records
+
+
+def monthly_issues(cases: CaseSet, stats: Statistics, per_month: dict[str, Tally], settings: HotlineSettings) -> tuple[Issue, ...]:
     """A bulletin for every month with records, numbered from 1, oldest first."""
-    facts = group(cases.facts, lambda f: (month_key(f),))
     published = group(cases.cases, lambda c: (month_key(c),))
     issues = []
     previous = None
     for row in stats.by_month:
         if row.figures.records:
-            issues.append(_issue(len(issues) + 1, row, previous, facts[row.key], published.get(row.key, []), cases, settings))
+            number = len(issues) + 1
+            issues.append(_issue(number, row, previous, per_month[row.key], published.get(row.key, []), cases, settings))
         previous = row
     return tuple(issues)
 
 
-def yearly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
+def yearly_issues(cases: CaseSet, stats: Statistics, per_month: dict[str, Tally], settings: HotlineSettings) -> tuple[Issue, ...]:
     """A report for every year with records, oldest first."""
-    facts = group(cases.facts, lambda f: (str(f.received_at.year),))
     issues = []
     previous = None
     for row in stats.by_year:
         if row.figures.records:
-            issues.append(_issue(None, row, previous, facts[row.key], [], cases, settings))
+            issues.append(_issue(None, row, previous, _year(per_month, row.key), [], cases, settings))
         previous = row
     return tuple(issues)
 
 
-def _issue(number, row, previous, facts, published, cases, settings) -> Issue:
-    categories = by_category(facts, cases.registries, settings.deadline_days)
+def _issue(number: int | None, row: Row, previous: Row | None, records: Tally, published: list[PublicCase],
+           cases: CaseSet, settings: HotlineSettings) -> Issue:
+    categories = by_category(records, cases.registries)
     top = tuple(sorted((c for c in categories if c.figures.valid), key=lambda c: -c.figures.valid)[:TOP_CATEGORIES])
-    departments = by_department(facts, cases.registries, settings.deadline_days)
     return Issue(
         number=number,
         row=row,
         previous=previous,
         categories=top,
-        standings=scoreboard(departments, settings.min_sample),
+        standings=scoreboard(by_department(records, cases.registries), settings.min_sample),
         featured=featured(published, top),
-        updated=as_of(facts),
+        updated=as_of(records.facts),
     )
 
 

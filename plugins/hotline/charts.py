@@ -18,9 +18,8 @@ from lxml import etree
 from markupsafe import Markup
 from pygal.style import Style
 
-from .casedata import CaseSet
-from .settings import HotlineSettings
-from .stats import Row, by_category, group, month_key, percent
+from .public import Registries
+from .stats import Row, Tally, by_category, percent
 
 TOP_CATEGORIES = 6  # categories drawn on their own in the monthly chart; the rest are 其他类别
 OTHER_CATEGORIES = "其他类别"
@@ -169,15 +168,11 @@ class Chart:
         return len(self.head) > 6
 
 
-def monthly_categories_chart(cases: CaseSet, months: tuple[Row, ...], settings: HotlineSettings, id: str = "monthly") -> Chart:
-    """Valid calls per month, stacked by category: the largest on their own, the rest together."""
-    per_month = group(cases.facts, lambda f: (month_key(f),))
-    wanted = {m.key for m in months}
-    by_month = {
-        key: by_category(facts, cases.registries, settings.deadline_days)
-        for key, facts in per_month.items()
-        if key in wanted
-    }
+def monthly_categories_chart(per_month: dict[str, Tally], registries: Registries, months: tuple[Row, ...],
+                             id: str = "monthly") -> Chart:
+    """Valid calls per month, stacked by category: the largest on their own, the rest together.
+    `per_month`: the records by month (stats.month_key); `months`: the months to draw."""
+    by_month = {m.key: by_category(per_month[m.key], registries) for m in months if m.key in per_month}
     totals: dict[str, int] = {}
     for rows in by_month.values():
         for r in rows:

@@ -51,9 +51,28 @@ def is_working_day(day: dt.date) -> bool:
 
 
 @lru_cache(maxsize=None)
+def _year_of_working_days(year: int) -> tuple[int, tuple[int, ...]]:
+    """The ordinal of 1 January of `year`, and for each of its days the working days so far."""
+    first = dt.date(year, 1, 1).toordinal()
+    counts, n = [], 0
+    for ordinal in range(first, dt.date(year + 1, 1, 1).toordinal()):
+        n += is_working_day(dt.date.fromordinal(ordinal))
+        counts.append(n)
+    return first, tuple(counts)
+
+
+def _working_days_through(day: dt.date) -> int:
+    """Working days from 1 January of its year up to and including `day`."""
+    first, counts = _year_of_working_days(day.year)
+    return counts[day.toordinal() - first]
+
+
 def working_days(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end`."""
-    return sum(is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+    """Working days after `start` up to and including `end` (0 if `end` is not later)."""
+    if end <= start:
+        return 0
+    whole_years = sum(_year_of_working_days(y)[1][-1] for y in range(start.year, end.year))
+    return whole_years + _working_days_through(end) - _working_days_through(start)
 
 
 def on_time(fact: CaseFacts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> bool:
@@ -137,24 +156,70 @@ class Figures:
         }
 
 
+IN_PROGRESS = ("received", "assigned")
+SATISFIED = ("satisfied", "basically_satisfied")
+
+
+def tally(f: CaseFacts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[int, ...]:
+    """What one record adds to each count, in the order of Figures' fields."""
+    resolved = f.status == "resolved"
+    followed_up = resolved and f.followup_result is not None and f.followup_result != "unreachable"
+    return (
+        1,
+        f.status == "invalid",
+        f.status in IN_PROGRESS,
+        resolved,
+        resolved and f.published,
+        followed_up,
+        followed_up and f.followup_result in SATISFIED,
+        resolved and on_time(f, deadline_days),
+        resolved and f.rehandled > 0,
+    )
+
+
+def _sum(tallies: list[tuple[int, ...]]) -> Figures:
+    return Figures(*map(sum, zip(*tallies))) if tallies else Figures()
+
+
 def figures(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> Figures:
     """The figures of a set of records."""
-    counts = dict.fromkeys(Figures.__slots__, 0)
-    for f in facts:
-        counts["records"] += 1
-        if f.status == "invalid":
-            counts["invalid"] += 1
-        elif f.status in ("received", "assigned"):
-            counts["in_progress"] += 1
-        elif f.status == "resolved":
-            counts["resolved"] += 1
-            counts["published"] += f.published
-            if f.followup_result and f.followup_result != "unreachable":
-                counts["followed_up"] += 1
-                counts["satisfied"] += f.followup_result in ("satisfied", "basically_satisfied")
-            counts["on_time"] += on_time(f, deadline_days)
-            counts["rehandled"] += f.rehandled > 0
-    return Figures(**counts)
+    return _sum([tally(f, deadline_days) for f in facts])
+
+
+class Tally:
+    """Records with what each adds to the counts, worked out once for all
+    the breakdowns of a build (the on-time test is the costly part)."""
+
+    def __init__(self, facts: Iterable[CaseFacts] = (), deadline_days: int = DEFAULT_DEADLINE_DAYS):
+        self.deadline_days = deadline_days
+        self.facts: list[CaseFacts] = list(facts)
+        self.tallies = [tally(f, deadline_days) for f in self.facts]
+
+    @classmethod
+    def of(cls, facts: Iterable[CaseFacts] | Tally, deadline_days: int) -> Tally:
+        return facts if isinstance(facts, Tally) else cls(facts, deadline_days)
+
+    def extend(self, other: Tally) -> None:
+        self.facts += other.facts
+        self.tallies += other.tallies
+
+    def figures(self) -> Figures:
+        return _sum(self.tallies)
+
+    def split(self, keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, Tally]:
+        """The records by key; a record goes to every key `keys` gives it (none: nowhere)."""
+        parts: dict[str | None, Tally] = {}
+        for f, t in zip(self.facts, self.tallies):
+            for k in keys(f):
+                part = parts.get(k)
+                if part is None:
+                    part = parts[k] = Tally((), self.deadline_days)
+                part.facts.append(f)
+                part.tallies.append(t)
+        return parts
+
+    def by(self, keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, Figures]:
+        return {k: part.figures() for k, part in self.split(keys).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,67 +243,71 @@ def month_name(key: str) -> str:
     return f"{int(year)}年{int(month)}月"
 
 
-def group(facts: Iterable[CaseFacts], keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, list[CaseFacts]]:
-    """Facts by key; a fact goes to every key `keys` gives it (none: nowhere)."""
-    groups: dict[str | None, list[CaseFacts]] = {}
-    for f in facts:
-        for k in keys(f):
-            groups.setdefault(k, []).append(f)
+def group(items: Iterable, keys: Callable[[object], Iterable[str | None]]) -> dict[str | None, list]:
+    """Items (records, cases) by key; an item goes to every key `keys` gives it."""
+    groups: dict[str | None, list] = {}
+    for item in items:
+        for k in keys(item):
+            groups.setdefault(k, []).append(item)
     return groups
 
 
-def by_month(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+# Each breakdown takes records, or a Tally of them to count them only once.
+Facts = Iterable[CaseFacts] | Tally
+
+
+def by_month(facts: Facts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every month from the first to the last record received, empty ones included."""
-    groups = group(facts, lambda f: (month_key(f),))
+    groups = Tally.of(facts, deadline_days).by(lambda f: (month_key(f),))
     if not groups:
         return ()
     first, last = min(groups), max(groups)
     year, month = int(first[:4]), int(first[5:])
     rows = []
     while (key := f"{year:04d}-{month:02d}") <= last:
-        rows.append(Row(month_name(key), key, figures(groups.get(key, ()), deadline_days)))
+        rows.append(Row(month_name(key), key, groups.get(key, Figures())))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(rows)
 
 
-def by_year(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+def by_year(facts: Facts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every year from the first to the last record received, empty ones included."""
-    groups = group(facts, lambda f: (str(f.received_at.year),))
+    groups = Tally.of(facts, deadline_days).by(lambda f: (str(f.received_at.year),))
     if not groups:
         return ()
     years = range(int(min(groups)), int(max(groups)) + 1)
-    return tuple(Row(f"{y}年", str(y), figures(groups.get(str(y), ()), deadline_days)) for y in years)
+    return tuple(Row(f"{y}年", str(y), groups.get(str(y), Figures())) for y in years)
 
 
-def by_category(facts: Iterable[CaseFacts], registries: Registries, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+def by_category(facts: Facts, registries: Registries, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every registered category in registry order, then 未分类 if any record has none."""
-    groups = group(facts, lambda f: (f.category,))
-    rows = [Row(c.name, c.slug, figures(groups.get(c.name, ()), deadline_days)) for c in registries.categories]
+    groups = Tally.of(facts, deadline_days).by(lambda f: (f.category,))
+    rows = [Row(c.name, c.slug, groups.get(c.name, Figures())) for c in registries.categories]
     if None in groups:
-        rows.append(Row(NO_CATEGORY, None, figures(groups[None], deadline_days)))
+        rows.append(Row(NO_CATEGORY, None, groups[None]))
     return tuple(rows)
 
 
-def by_department(facts: Iterable[CaseFacts], registries: Registries, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+def by_department(facts: Facts, registries: Registries, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every registered department in registry order; a record counts for
     each department that handled it, and for none if none did."""
-    groups = group(facts, lambda f: f.departments)
-    return tuple(Row(d.name, d.slug, figures(groups.get(d.name, ()), deadline_days)) for d in registries.departments)
+    groups = Tally.of(facts, deadline_days).by(lambda f: f.departments)
+    return tuple(Row(d.name, d.slug, groups.get(d.name, Figures())) for d in registries.departments)
 
 
-def by_district(facts: Iterable[CaseFacts], districts: Iterable[District], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+def by_district(facts: Facts, districts: Iterable[District], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every district published cases name, then 其他 (any other or none) if any."""
-    groups = group(facts, lambda f: (f.district,))
-    rows = [Row(d.name, d.slug, figures(groups.get(d.name, ()), deadline_days)) for d in districts]
+    groups = Tally.of(facts, deadline_days).by(lambda f: (f.district,))
+    rows = [Row(d.name, d.slug, groups.get(d.name, Figures())) for d in districts]
     if None in groups:
-        rows.append(Row(OTHER_DISTRICT, None, figures(groups[None], deadline_days)))
+        rows.append(Row(OTHER_DISTRICT, None, groups[None]))
     return tuple(rows)
 
 
-def by_channel(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
+def by_channel(facts: Facts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every channel (市长热线, 市长信箱, 其他渠道)."""
-    groups = group(facts, lambda f: (f.channel,))
-    return tuple(Row(name, code, figures(groups.get(code, ()), deadline_days)) for code, name in CHANNEL_NAMES.items())
+    groups = Tally.of(facts, deadline_days).by(lambda f: (f.channel,))
+    return tuple(Row(name, code, groups.get(code, Figures())) for code, name in CHANNEL_NAMES.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,21 +327,21 @@ class Statistics:
 
 
 def statistics(
-    facts: Iterable[CaseFacts],
+    facts: Facts,
     registries: Registries,
     districts: Iterable[District],
     deadline_days: int = DEFAULT_DEADLINE_DAYS,
 ) -> Statistics:
-    facts = tuple(facts)
+    tallied = Tally.of(facts, deadline_days)
     return Statistics(
-        totals=figures(facts, deadline_days),
-        by_month=by_month(facts, deadline_days),
-        by_year=by_year(facts, deadline_days),
-        by_category=by_category(facts, registries, deadline_days),
-        by_department=by_department(facts, registries, deadline_days),
-        by_district=by_district(facts, districts, deadline_days),
-        by_channel=by_channel(facts, deadline_days),
-        as_of=as_of(facts),
+        totals=tallied.figures(),
+        by_month=by_month(tallied),
+        by_year=by_year(tallied),
+        by_category=by_category(tallied, registries),
+        by_department=by_department(tallied, registries),
+        by_district=by_district(tallied, districts),
+        by_channel=by_channel(tallied),
+        as_of=as_of(tallied.facts),
     )
 
 

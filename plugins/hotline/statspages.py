@@ -15,7 +15,19 @@ from .charts import districts_chart, monthly_categories_chart, monthly_rates_cha
 from .output import SiteWriter, root_of
 from .public import Category, Department, District
 from .settings import HotlineSettings
-from .stats import Figures, Row, Statistics, count_change, percent, rate, rate_change, scoreboard, statistics
+from .stats import (
+    Figures,
+    Row,
+    Statistics,
+    Tally,
+    count_change,
+    month_key,
+    percent,
+    rate,
+    rate_change,
+    scoreboard,
+    statistics,
+)
 
 _LISTINGS = {
     "category": lambda r: urls.category_url(Category(r.name, r.key)),
@@ -36,11 +48,13 @@ HELPERS = {"percent": percent, "count_change": count_change, "rate_change": rate
 def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
     """Compute the figures once; write stats.json, the pages and the bulletins."""
     templating.install(env)  # cn_date, and the filters _column.html needs
-    stats = statistics(cases.facts, cases.registries, cases.districts, settings.deadline_days)
+    tallied = Tally(cases.facts, settings.deadline_days)
+    stats = statistics(tallied, cases.registries, cases.districts)
+    per_month = tallied.split(lambda f: (month_key(f),))
     out.write("stats/stats.json", stats_json(stats, settings))
     path = "stats/index.html"
     charts = (
-        monthly_categories_chart(cases, stats.by_month, settings),
+        monthly_categories_chart(per_month, cases.registries, stats.by_month),
         monthly_rates_chart(stats.by_month),
         districts_chart(stats.by_district),
     )
@@ -51,7 +65,7 @@ def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings
         stats=stats, standings=scoreboard(stats.by_department, settings.min_sample), root=root_of(path), **HELPERS
     )
     out.write(path, page)
-    bulletins.write_bulletins(cases, stats, out, env, settings, HELPERS)
+    bulletins.write_bulletins(cases, stats, per_month, out, env, settings, HELPERS)
 
 
 def rates(f: Figures) -> dict[str, float | None]:

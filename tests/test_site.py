@@ -159,12 +159,17 @@ def test_the_seed_cases_read_exactly_like_the_newspaper_column(sample_site):
         assert [text(s) for s in article.xpath(".//h1/span")] == SEED_HEADLINES[case_id]
         story = [text(p) for p in article.xpath('.//div[@class="story"]/p')]
         assert story == sentences + ["（值班记者 曾宪科）"]
-    # and so they do on the month's listing, in column form
+    # the month's listing gives each one's report and who handled it
     listing = parse(sample_site / "archive" / "2013" / "01" / "index.html")
     paragraphs = [text(p) for p in listing.xpath('//div[@class="column-list"]//p')]
     for sentences in SEED_SENTENCES.values():
-        for sentence in sentences:
-            assert sentence in paragraphs
+        assert sentences[0] in paragraphs
+        assert sentences[1] not in paragraphs
+    assert "承办：市城管执法局 · 回访：满意" in paragraphs
+    # and the home page prints the latest cases whole, in column form
+    home = parse(sample_site / "index.html")
+    latest = [text(p) for p in home.xpath('//section[@class="latest"]//article[1]/p')]
+    assert latest[-1].startswith("（值班记者") and len(latest) >= 4
 
 
 def test_case_pages_carry_the_search_attributes(sample_site, cases):

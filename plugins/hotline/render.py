@@ -54,18 +54,24 @@ def render_site(cases: CaseSet, out: SiteWriter, env: Environment, settings: Hot
     ]
     _refuse_collisions(planned)
     for o in planned:
-        out.write(o.path, o.render(), o.scope)
+        if o.key is None:
+            out.write(o.path, o.render(), o.scope)
+        else:
+            out.write_cached(o.path, o.key, o.render, o.scope)
     write_feeds(cases, out, env, settings)
 
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One page to write: where, what it is (for messages), how to render it."""
+    """One page to write: where, what it is (for messages), how to render it,
+    and `key`, everything it is made from besides templates and settings
+    (None: render it every time)."""
 
     path: str
     what: str
     render: Callable[[], str]
     scope: frozenset[str] | None = None
+    key: object = None
 
 
 def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:
@@ -75,9 +81,10 @@ def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:
         newer = cases.cases[i - 1] if i > 0 else None
         older = cases.cases[i + 1] if i + 1 < len(cases.cases) else None
         path = case_url(case)
+        key = (case, *((c.id, c.headline) if c else None for c in (newer, older)))
         return Output(path, f"案件 {case.id}", lambda: template.render(
             case=case, steps=timeline(case), newer=newer, older=older, section="cases", root=root_of(path)),
-            frozenset({case.id}))
+            frozenset({case.id}), key)
 
     return [page(i, case) for i, case in enumerate(cases.cases)]
 
@@ -95,9 +102,11 @@ def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings
             for page in pages(listing, settings.per_page):
                 name = "全部案件列表" if kind == "cases" else f"{KIND_NAMES[kind]}“{listing.title}”的列表"
                 what = f"{name}第 {page.number} 页"
+                key = (kind, listing.title, listing.subject, len(listing.cases), listing.areas,
+                       page.number, page.count, page.cases)
                 planned.append(Output(page.path, what, partial(
                     listing_template.render, page=page, listing=listing, index_url=INDEX_URLS[kind],
-                    section=kind, root=root_of(page.path))))
+                    section=kind, root=root_of(page.path)), key=key))
     return planned
 
 

@@ -10,14 +10,18 @@ from .build import Build
 from .casedata import CaseSet, load_cases
 from .guard import Guard, LeakError
 from .led import write_led
+from .open311 import write_open_data
 from .output import SiteWriter
 from .problems import BuildFailed, report
 from .render import render_site
+from .search import index_search, write_search_page
 from .settings import HotlineSettings
+from .sitemap import write_sitemap
 from .statspages import write_statistics
 
 # Each takes (cases, writer, jinja environment, settings) and writes its files.
-OUTPUTS = (render_site, write_statistics, write_led)
+# write_sitemap and index_search read the HTML already written: keep them last.
+OUTPUTS = (render_site, write_statistics, write_led, write_open_data, write_search_page, write_sitemap, index_search)
 
 
 class CaseGenerator(Generator):

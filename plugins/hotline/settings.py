@@ -8,6 +8,7 @@ lives in one dict, `HOTLINE`, whose keys are the fields below in capitals.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ class HotlineSettings:
     deadline_days: int = 10  # working days to resolve a case on time
     led_screens: tuple[Screen, ...] = (Screen(),)  # LED screens, main first (led/config.py)
     min_sample: int = 5  # resolved cases a department needs to be ranked
+    site_url: str = ""  # Pelican's SITEURL without the final slash; "" for a local build
+    data_licence: str = "署名 4.0 国际（CC BY 4.0）"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:
@@ -45,7 +49,7 @@ class HotlineSettings:
         values: dict[str, Any] = {}
         for key, value in own.items():
             f = known.get(key)
-            if f is None or key in ("CASES_PATH", "TIMEZONE"):
+            if f is None or key in ("CASES_PATH", "TIMEZONE", "SITE_URL"):
                 raise BuildFailed(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
             if key == "LED_SCREENS":
                 values[f.name] = parse_screens(value)
@@ -60,4 +64,8 @@ class HotlineSettings:
             values[f.name] = value
         if values.get("per_page", 1) < 1:
             raise BuildFailed("设置错误：HOTLINE['PER_PAGE'] 应为正整数")
+        site_url = str(settings.get("SITEURL") or "").rstrip("/")
+        if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
+            raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
+        values["site_url"] = site_url
         return cls(cases_path=cases if cases.is_absolute() else root / cases, timezone=tz, **values)

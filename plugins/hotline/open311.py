@@ -1,0 +1,169 @@
+"""Open data: Open311 GeoReport v2 as static JSON files, the bulk CSV, and
+the 开放数据 page that explains them.
+
+Built from `PublicCase` only. A request carries exactly the GeoReport v2
+request fields; what we do not publish (coordinates, media, postcode,
+address id) is null. Readers' guide: theme/templates/open_data.html.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from jinja2 import Environment
+
+from .casedata import CaseSet
+from .output import SiteWriter, root_of
+from .public import PublicCase
+from .settings import HotlineSettings
+
+BASE = "open311/v2"
+BULK = "open311/bulk/requests.csv"
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+DESCRIPTION_MAX = 4000  # GeoReport v2: description is at most 4,000 characters
+
+BULK_COLUMNS = (
+    "service_request_id", "requested_datetime", "updated_datetime", "closed_date",
+    "status_description", "status_notes", "source", "service_name", "description",
+    "agency_responsible", "address",
+)
+SOURCES = {"hotline": "phone", "mailbox": "mailbox", "other": "other"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SENTENCE_END = "。！？；…!?;.”’）)」』"
+
+
+def w3c(moment: dt.datetime, settings: HotlineSettings) -> str:
+    """W3C date and time with the site's UTC offset: 2013-01-14T00:00:00+08:00."""
+    return moment.astimezone(settings.timezone).isoformat(timespec="seconds")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith(tuple(_SENTENCE_END)) else text + "。"
+
+
+def status_notes(case: PublicCase) -> str | None:
+    """The handling result: each department's finding and action, one line each."""
+    lines = []
+    for h in case.handling:
+        said = "".join(_sentence(t) for t in (h.finding, h.action) if t and t.strip())
+        if said:
+            lines.append(f"{h.department.name}：{said}")
+    return "\n".join(lines) or None
+
+
+def description(case: PublicCase) -> str:
+    """The anonymised complaint, cut to the spec's 4,000 characters."""
+    text = case.complaint.strip()
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def service_request(case: PublicCase, settings: HotlineSettings) -> dict:
+    """One GeoReport v2 service request, fields in the spec's order."""
+    return {
+        "service_request_id": case.id,
+        "status": "closed",
+        "status_notes": status_notes(case),
+        "service_name": case.category.name,
+        "service_code": case.category.slug,
+        "description": description(case),
+        "agency_responsible": "、".join(d.name for d in case.departments),
+        "requested_datetime": w3c(case.received_at, settings),
+        "updated_datetime": w3c(case.resolved_at, settings),
+        "address": case.district.name + (case.area or ""),
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
+def services(cases: CaseSet, settings: HotlineSettings) -> list[dict]:
+    """One service per registered category; keywords name the departments
+    that handled its published cases."""
+    handled: dict[str, set[str]] = {}
+    for case in cases.cases:
+        handled.setdefault(case.category.slug, set()).update(d.name for d in case.departments)
+    return [
+        {
+            "service_code": c.slug,
+            "service_name": c.name,
+            "description": f"{settings.office}办结并公开的“{c.name}”类来电和来信",
+            "metadata": False,
+            "type": "batch",
+            "keywords": ",".join(
+                [c.name, *(d.name for d in cases.registries.departments if d.name in handled.get(c.slug, ()))]
+            ),
+            "group": settings.site_name,
+        }
+        for c in cases.registries.categories
+    ]
+
+
+def discovery(cases: CaseSet, settings: HotlineSettings) -> dict:
+    """The service discovery document. `changeset` is the newest case's
+    update (null with no case), so the same cases give the same bytes."""
+    changeset = w3c(max(c.resolved_at for c in cases.cases), settings) if cases.cases else None
+    return {
+        "changeset": changeset,
+        "contact": f"{settings.office}，电话 {'、'.join(settings.hotlines)}",
+        "key_service": "不需要 API 密钥：这些是只读的静态文件。",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": f"{settings.site_url}/{BASE}" if settings.site_url else BASE,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["application/json"],
+            }
+        ],
+    }
+
+
+def csv_cell(value: str | None) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a
+    tab or carriage return) gets a leading apostrophe (OWASP's advice)."""
+    text = value or ""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def bulk_csv(cases: CaseSet, settings: HotlineSettings) -> str:
+    """All requests in the GeoReport bulk columns, with a BOM for spreadsheets."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(BULK_COLUMNS)
+    for case in cases.cases:
+        r = service_request(case, settings)
+        row = {
+            **r,
+            "closed_date": r["updated_datetime"],
+            "status_description": r["status"],
+            "source": SOURCES.get(case.channel, "other"),
+        }
+        writer.writerow([csv_cell(row[c]) for c in BULK_COLUMNS])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+    """Write the Open311 files, the bulk CSV and the 开放数据 page."""
+    requests = [service_request(c, settings) for c in cases.cases]
+    out.write(f"{BASE}/discovery.json", _json(discovery(cases, settings)))
+    out.write(f"{BASE}/services.json", _json(services(cases, settings)))
+    out.write(f"{BASE}/requests.json", _json(requests))
+    for request in requests:
+        case_id = request["service_request_id"]
+        out.write(f"{BASE}/requests/{case_id}.json", _json([request]), scope=frozenset({case_id}))
+    out.write(BULK, bulk_csv(cases, settings))
+    page = "open-data.html"
+    out.write(page, env.get_template("open_data.html").render(
+        root=root_of(page), section="open-data", base=BASE, bulk=BULK, count=len(requests), services=services(cases, settings),
+        example=requests[0]["service_request_id"] if requests else None,
+    ))

@@ -1,0 +1,205 @@
+"""Site search: the Pagefind index is part of the build, is guarded, and a
+person typing a word on the search page finds the case; a caller's real
+name finds nothing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pagefind_bin_extended
+import pytest
+from conftest import ROOT, SETTINGS, make_case, tree, write_cases
+from lxml import html
+
+from browser import LocalServer
+from hotline.build import run_pelican
+from hotline.guard import Guard
+from hotline.output import SiteWriter
+from hotline.problems import BuildFailed
+from hotline.search import index_search
+from hotline.stable_index import stabilise
+
+SAMPLE = ROOT / "cases_data"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The sample site, built once."""
+    out = tmp_path_factory.mktemp("search") / "site"
+    run_pelican(SETTINGS, {"CASES_PATH": str(SAMPLE), "OUTPUT_PATH": str(out)})
+    return out
+
+
+def test_index_holds_the_case_articles_only(site):
+    assert (site / "pagefind/pagefind.js").is_file()
+    cases = {f"/cases/{p.name}" for p in (site / "cases").glob("XY-*.html")}
+    urls = set()
+    for fragment in (site / "pagefind/fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        urls.add(json.loads(data.removeprefix(b"pagefind_dcd"))["url"])
+    assert urls == cases
+    filters = set()
+    for f in (site / "pagefind/filter").iterdir():
+        filters |= {name for name in ("类别", "部门", "年份") if name.encode() in gzip.decompress(f.read_bytes())}
+    assert filters == {"类别", "部门", "年份"}
+
+
+def test_search_page_is_local_and_says_it_needs_javascript(site):
+    page = site / "search.html"
+    doc = html.fromstring(page.read_text("utf-8"))
+    assert "JavaScript" in doc.xpath("string(//noscript)")
+    for src in doc.xpath("//script/@src | //link/@href"):
+        assert not re.match(r"^(https?:)?//", src), src
+        assert (page.parent / src).is_file(), src
+    form = doc.get_element_by_id("search-form")
+    assert (page.parent / form.get("data-bundle") / "pagefind.js").is_file()
+
+
+def search(page, query: str) -> tuple[str, list[str]]:
+    """Type `query` into the search box; the status line and result links."""
+    page.evaluate("document.getElementById('search-status').textContent = ''")
+    box = page.locator("#search-form input[name=q]")
+    box.fill("")
+    box.press_sequentially(query)
+    page.wait_for_function(
+        "q => new URLSearchParams(location.search).get('q') === q"
+        " && /找到|没有|已列出/.test(document.getElementById('search-status').textContent)", arg=query)
+    links = page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
+    return page.text_content("#search-status"), links
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("停水", {"XY-2013-000042"}),
+    ("户口", {"XY-2013-000051", "XY-2013-001123", "XY-2012-001518", "XY-2013-001082"}),
+    ("市公安局", {"XY-2013-000051", "XY-2013-001123", "XY-2013-000514", "XY-2012-001518"}),
+    ("户口 派出所", {"XY-2013-000051", "XY-2013-001123", "XY-2012-001518"}),
+])
+def test_typing_a_word_finds_the_case(site, page, query, expected):
+    with LocalServer(site) as server:
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        status, links = search(page, query)
+    found = {re.search(r"cases/(.+)\.html$", link).group(1) for link in links}
+    assert expected <= found, status
+    for case_id in found:  # each result has every word of the query
+        text = html.fromstring((site / "cases" / f"{case_id}.html").read_text("utf-8")).text_content()
+        assert all(word in text for word in query.split()), case_id
+    assert status == f"找到 {len(found)} 个案件。"
+    assert page.external_requests == []
+
+
+def test_a_callers_real_name_finds_nothing(site, page):
+    with LocalServer(site) as server:
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        for name in ("何丽华", "丽华"):
+            status, links = search(page, name)
+            assert links == [] and status == f"没有找到包含“{name}”的案件。"
+        status, links = search(page, "何")  # the public surname (何女士) is on the page
+        assert links == ["/cases/XY-2013-000042.html"]
+
+
+def test_filters_and_the_address_bar(site, page):
+    with LocalServer(site) as server:
+        page.goto(server.url + "/search.html?q=%E6%88%B7%E5%8F%A3&%E5%B9%B4%E4%BB%BD=2012")  # q=户口&年份=2012
+        page.wait_for_function("() => /找到/.test(document.getElementById('search-status').textContent)")
+        assert page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))") == [
+            "/cases/XY-2012-001518.html"]
+        assert page.input_value("select[name=年份]") == "2012"
+        options = page.eval_on_selector_all("select[name=类别] option", "els => els.map(o => o.value)")
+        assert "户籍管理" in options and "城市管理" in options
+        page.select_option("select[name=年份]", "")
+        page.select_option("select[name=部门]", "市教育局")
+        page.wait_for_function("() => new URLSearchParams(location.search).get('部门') === '市教育局'"
+                               " && /找到/.test(document.getElementById('search-status').textContent)")
+        links = page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
+        assert links == ["/cases/XY-2013-001082.html"]
+
+
+# --- failures: a missing or failing Pagefind stops the build, in Chinese ---
+
+def tiny(tmp_path: Path) -> tuple[Path, Path]:
+    return write_cases(tmp_path / "cases", {"a.yaml": make_case()}), tmp_path / "out"
+
+
+def fake_pagefind(tmp_path: Path, body: str) -> Path:
+    """An executable standing in for Pagefind: `body` is Python, `site` its --site."""
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"#!{sys.executable}\nimport gzip, json, sys\nfrom pathlib import Path\n"
+                      f"site = Path(sys.argv[sys.argv.index('--site') + 1])\n{body}\n"
+                      "(site / 'pagefind').mkdir(exist_ok=True)\n"
+                      "(site / 'pagefind/pagefind-entry.json').write_text('{}')\n", "utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_missing_pagefind_fails_clearly(tmp_path, run, monkeypatch):
+    def missing():
+        raise FileNotFoundError("pagefind_extended")
+
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", missing)
+    cases, out = tiny(tmp_path)
+    code, _, err = run("build", "--cases", cases, "--output", out)
+    assert code == 1 and "找不到 Pagefind" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_failing_pagefind_fails_clearly(tmp_path, run, monkeypatch):
+    script = fake_pagefind(tmp_path, "print('Error: 索引坏了', file=sys.stderr)\nsys.exit(3)")
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: script)
+    cases, out = tiny(tmp_path)
+    code, _, err = run("build", "--cases", cases, "--output", out)
+    assert code == 1 and "Pagefind 建立索引失败（退出码 3）" in err and "索引坏了" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name, content", [
+    # a given name (weak) in the fragment of that case's page
+    ("fragment/zh-cn_1.pf_fragment", {"url": "/cases/XY-2013-000042.html", "content": "市民丽华反映"}),
+    # a full name (strong) in any index file
+    ("index/zh-cn_1.pf_index", {"words": "何丽华"}),
+])
+def test_the_compressed_index_is_guarded(tmp_path, run, monkeypatch, name, content):
+    body = (f"target = site / 'pagefind' / {name!r}\ntarget.parent.mkdir(parents=True)\n"
+            f"target.write_bytes(gzip.compress(b'pagefind_dcd' + json.dumps({content!r}).encode()))")
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake_pagefind(tmp_path, body))
+    cases, out = tiny(tmp_path)
+    code, _, err = run("build", "--cases", cases, "--output", out)
+    assert code == 1 and "隐私保护" in err and "XY-2013-000042" in err
+    assert not out.exists()
+
+
+def test_a_given_name_in_another_pages_fragment_is_no_leak(tmp_path, run, monkeypatch):
+    """建国 of 建国路 is a word: outside its own case's page a given name is allowed."""
+    body = ("target = site / 'pagefind/fragment/zh-cn_1.pf_fragment'\ntarget.parent.mkdir(parents=True)\n"
+            "target.write_bytes(gzip.compress(b'pagefind_dcd' + json.dumps({'url': '/index.html', 'content': '丽华路'}).encode()))")
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake_pagefind(tmp_path, body))
+    cases, out = tiny(tmp_path)
+    code, _, err = run("build", "--cases", cases, "--output", out)
+    assert code == 0, err
+
+
+def test_same_pages_give_the_same_index(site, tmp_path):
+    """Pagefind writes filters in hash-map order; the build makes them stable."""
+    bundles = []
+    for name in ("a", "b"):
+        copy = tmp_path / name
+        shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+        index_search(SimpleNamespace(cases=()), SiteWriter(copy, Guard([]), {}), None, None)
+        bundles.append(tree(copy / "pagefind"))
+    assert bundles[0] == bundles[1]
+    assert bundles[0] == tree(site / "pagefind")
+
+
+def test_an_unexpected_index_layout_stops_the_build(tmp_path):
+    (tmp_path / "filter").mkdir()
+    (tmp_path / "filter/zh-cn_0000000.pf_filter").write_bytes(gzip.compress(b"pagefind_dcd\xff"))
+    (tmp_path / "pagefind-entry.json").write_text("{}", "utf-8")
+    with pytest.raises(BuildFailed, match="Pagefind 写出的索引与预期的格式不同"):
+        stabilise(tmp_path)

@@ -1,0 +1,110 @@
+"""sitemap.xml and robots.txt: well-formed, absolute, every page of the site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import SETTINGS, make_case, write_cases
+from lxml import etree
+
+from hotline import sitemap
+from hotline.build import run_pelican
+from hotline.guard import Guard
+from hotline.output import SiteWriter
+from hotline.problems import BuildFailed
+from hotline.settings import HotlineSettings
+
+SITE_URL = "https://12345.example.gov.cn/xy"
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+CASES = {
+    "a.yaml": make_case(),
+    "b.yaml": make_case(id="XY-2013-000100", received_at="2013-03-01", resolved_at="2013-03-05",
+                        caller={"name": "张建国", "gender": "male"}),
+}
+
+
+def build(tmp: Path, **overrides) -> Path:
+    out = tmp / "site"
+    run_pelican(SETTINGS, {"CASES_PATH": str(write_cases(tmp / "cases", CASES)), "OUTPUT_PATH": str(out), **overrides})
+    return out
+
+
+def html_pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith(("pagefind/", "theme/"))}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("sitemap"), SITEURL=SITE_URL + "/")
+
+
+@pytest.fixture(scope="module")
+def urls(site) -> dict[str, str | None]:
+    tree = etree.parse(str(site / "sitemap.xml"))  # raises if not well-formed
+    assert tree.getroot().tag == "{%s}urlset" % NS["s"]
+    return {u.findtext("s:loc", namespaces=NS): u.findtext("s:lastmod", namespaces=NS)
+            for u in tree.getroot().findall("s:url", NS)}
+
+
+def test_sitemap_lists_every_page_and_only_pages(site, urls):
+    pages = html_pages(site)
+    assert {"index.html", "cases/XY-2013-000042.html", "cases/XY-2013-000100.html",
+            "open-data.html", "search.html"} <= pages
+    expected = {SITE_URL + "/" + ("" if p == "index.html" else p.removesuffix("index.html")) for p in pages}
+    assert set(urls) == expected
+    assert len(urls) == len(pages)
+    for url in urls:
+        path = url.removeprefix(SITE_URL + "/")
+        assert (site / path).is_file() or (site / path / "index.html").is_file(), url
+
+
+def test_case_pages_carry_their_date(urls):
+    assert urls[f"{SITE_URL}/cases/XY-2013-000042.html"] == "2013-01-14"
+    assert urls[f"{SITE_URL}/cases/XY-2013-000100.html"] == "2013-03-05"
+    assert urls[f"{SITE_URL}/"] is None
+
+
+def test_robots_txt_points_to_the_sitemap(site):
+    assert (site / "robots.txt").read_text("utf-8") == (
+        "User-agent: *\nDisallow: /xy/pagefind/\n\nSitemap: https://12345.example.gov.cn/xy/sitemap.xml\n"
+    )
+
+
+def test_without_siteurl_no_sitemap_but_robots(tmp_path):
+    site = build(tmp_path)
+    assert not (site / "sitemap.xml").exists()
+    assert (site / "robots.txt").read_text("utf-8") == "User-agent: *\nDisallow: /pagefind/\n\n"
+
+
+def test_many_pages_are_split_under_a_sitemap_index(tmp_path, monkeypatch):
+    monkeypatch.setattr(sitemap, "MAX_URLS", 2)
+    for name in ("index.html", "a.html", "b/index.html", "c & d.html", "pagefind/x.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<html></html>", "utf-8")
+    settings = HotlineSettings(cases_path=tmp_path, timezone=None, site_url="https://h.example.cn")
+    out = SiteWriter(tmp_path, Guard([]), {})
+    sitemap.write_sitemap(SimpleNamespace(cases=()), out, None, settings)
+    index = etree.parse(str(tmp_path / "sitemap.xml")).getroot()
+    assert index.tag == "{%s}sitemapindex" % NS["s"]
+    parts = [loc.text for loc in index.iter("{%s}loc" % NS["s"])]
+    assert parts == [f"https://h.example.cn/sitemap-{n}.xml" for n in (1, 2)]
+    found = []
+    for n in (1, 2):
+        root = etree.parse(str(tmp_path / f"sitemap-{n}.xml")).getroot()
+        found += [loc.text for loc in root.iter("{%s}loc" % NS["s"])]
+    assert found == ["https://h.example.cn/", "https://h.example.cn/a.html",
+                     "https://h.example.cn/b/", "https://h.example.cn/c%20%26%20d.html"]
+
+
+@pytest.mark.parametrize("value", ["12345.example.gov.cn", "/xy", "https://", "ftp://h.example.cn"])
+def test_siteurl_must_be_absolute(value):
+    with pytest.raises(BuildFailed, match="SITEURL"):
+        HotlineSettings.from_pelican({"SITEURL": value})
+
+
+def test_siteurl_loses_its_final_slash():
+    assert HotlineSettings.from_pelican({"SITEURL": "https://h.example.cn/xy/"}).site_url == "https://h.example.cn/xy"
+    assert HotlineSettings.from_pelican({}).site_url == ""

@@ -1,0 +1,168 @@
+/* Site search (search.html) on Pagefind's JavaScript API, served from this
+   site: no network. Filters come from the pages' data-pagefind-filter
+   attributes (类别, 部门, 年份 first). State lives in the URL:
+   search.html?q=停水&类别=城市管理.
+
+   Pagefind ignores a query word that is nowhere in the index ("best
+   effort"): a caller's full name, split into surname and given name,
+   would find the case of 某女士 through the surname alone. Here a result
+   is shown only if its text contains every space-separated part of the
+   query as typed. Results are loaded and checked 20 at a time. */
+(function () {
+  "use strict";
+
+  const FIRST = ["类别", "部门", "年份"];
+  const PAGE = 20;
+  const form = document.getElementById("search-form");
+  const input = form.elements.q;
+  const filterBox = document.getElementById("search-filters");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  let pagefind = null;
+  let generation = 0;
+  let timer = 0;
+
+  const norm = (s) => s.normalize("NFKC").replace(/[\s\u200b]+/g, "").toLowerCase();
+  const clean = (s) => s.replace(/\u200b/g, "");
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+  function filterOrder(a, b) {
+    const rank = (n) => (FIRST.includes(n) ? FIRST.indexOf(n) : FIRST.length);
+    return rank(a) - rank(b) || a.localeCompare(b, "zh-CN");
+  }
+
+  function addFilters(filters, params) {
+    for (const name of Object.keys(filters).sort(filterOrder)) {
+      const values = Object.keys(filters[name]);
+      values.sort(name === "年份" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh-CN"));
+      const label = document.createElement("label");
+      const select = document.createElement("select");
+      select.name = name;
+      select.add(new Option("全部", ""));
+      for (const value of values) select.add(new Option(value, value));
+      select.value = values.includes(params.get(name)) ? params.get(name) : "";
+      select.addEventListener("change", search);
+      label.append(name + " ", select);
+      filterBox.append(label, " ");
+    }
+  }
+
+  function chosenFilters() {
+    const chosen = {};
+    for (const select of filterBox.querySelectorAll("select")) {
+      if (select.value) chosen[select.name] = select.value;
+    }
+    return chosen;
+  }
+
+  function remember(q, chosen) {
+    const params = new URLSearchParams();
+    if (q) params.set("q", q);
+    for (const [name, value] of Object.entries(chosen)) params.set(name, value);
+    const query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  function highlight(element, text, parts) {
+    if (!parts.length) {
+      element.textContent = text;
+      return;
+    }
+    const pattern = new RegExp("(" + parts.map(escapeRe).join("|") + ")", "gi");
+    text.split(pattern).forEach((piece, i) => {
+      if (i % 2) {
+        const mark = document.createElement("mark");
+        mark.textContent = piece;
+        element.append(mark);
+      } else {
+        element.append(piece);
+      }
+    });
+  }
+
+  function item(data, parts) {
+    const li = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = clean((data.meta && data.meta.title) || data.url);
+    const about = document.createElement("p");
+    about.className = "search-about";
+    about.textContent = FIRST.flatMap((name) => (data.filters && data.filters[name]) || []).join(" · ");
+    const excerpt = document.createElement("p");
+    highlight(excerpt, clean(data.plain_excerpt || data.excerpt.replace(/<\/?mark>/g, "")), parts);
+    li.append(link, about, excerpt);
+    return li;
+  }
+
+  async function search(event) {
+    if (event) event.preventDefault();
+    const mine = ++generation;
+    const q = input.value.trim();
+    const chosen = chosenFilters();
+    remember(q, chosen);
+    list.replaceChildren();
+    more.hidden = true;
+    if (!q && !Object.keys(chosen).length) {
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "正在搜索……";
+    const found = await pagefind.search(q || null, { filters: chosen });
+    if (mine !== generation || !found) return;
+    const parts = q.split(/\s+/).filter(Boolean).map(norm);
+    let next = 0;
+    let shown = 0;
+    async function showMore() {
+      let added = 0;
+      while (added < PAGE && next < found.results.length) {
+        const batch = found.results.slice(next, next + PAGE);
+        next += batch.length;
+        const pages = await Promise.all(batch.map((r) => r.data()));
+        if (mine !== generation) return;
+        for (const data of pages) {
+          const text = norm(data.content + ((data.meta && data.meta.title) || ""));
+          if (parts.every((part) => text.includes(part))) {
+            list.append(item(data, parts));
+            added += 1;
+          }
+        }
+      }
+      shown += added;
+      more.hidden = next >= found.results.length;
+      if (shown === 0 && more.hidden) {
+        status.textContent = q ? "没有找到包含“" + q + "”的案件。" : "没有符合条件的案件。";
+      } else {
+        status.textContent = more.hidden ? "找到 " + shown + " 个案件。" : "已列出 " + shown + " 个案件，还有更多。";
+      }
+    }
+    more.onclick = showMore;
+    await showMore();
+  }
+
+  async function start() {
+    try {
+      pagefind = await import(new URL(form.dataset.bundle + "pagefind.js", document.baseURI).href);
+      await pagefind.options({ excerptLength: 40 });
+      await pagefind.init();
+    } catch (e) {
+      status.textContent = location.protocol === "file:"
+        ? "站内搜索需要通过网站服务器打开本页（直接打开硬盘上的文件时，浏览器不允许读取搜索索引）。"
+        : "搜索索引加载失败，请稍后再试。";
+      return;
+    }
+    const params = new URLSearchParams(location.search);
+    addFilters(await pagefind.filters(), params);
+    input.value = params.get("q") || "";
+    form.hidden = false;
+    form.addEventListener("submit", search);
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(search, 300);
+    });
+    input.focus();
+    await search();
+  }
+
+  start();
+})();

@@ -8,6 +8,7 @@ the last one silently), refuse aliases (billion-laughs) and bound nesting.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,23 @@ REGISTRY_FILES = ("departments.yaml", "categories.yaml")
 
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_MAX_SHOWN = 30
+
+
+def printable(text: str) -> str:
+    """`text` with control, format and line-separator characters as `\\u001b`:
+    a value echoed to a terminal cannot move the cursor or fake a line."""
+    if text.isprintable():  # the common case, fast: nothing to escape
+        return text
+    return "".join(
+        c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") else f"\\u{ord(c):04x}" for c in text
+    )
+
+
+def shown(value: Any) -> str:
+    """`value` as an error message may print it: short and printable."""
+    text = "" if value is None else str(value)
+    return printable(text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…")
 
 
 @dataclass
@@ -49,14 +67,14 @@ def field_name(path: tuple) -> str:
     """`("handling", 0, "department")` -> `handling[0].department`."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{printable(part)}" if out else printable(part))
     return out
 
 
 def display_name(path: Path) -> str:
     """A file name as staff should see it: relative to the working directory."""
     name, cwd = os.path.abspath(path), os.getcwd() + os.sep
-    return name[len(cwd):] if name.startswith(cwd) else name
+    return printable(name[len(cwd):] if name.startswith(cwd) else name)
 
 
 def case_files(cases_dir: Path) -> list[Path]:
@@ -74,8 +92,11 @@ def case_files(cases_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
-    """Parse one file. Problems come back instead of exceptions."""
+def read_yaml(path: Path, expected: str = "一个案件的键值对") -> tuple[Source, list[Problem]]:
+    """Parse one file. Problems come back instead of exceptions.
+
+    `expected`: what the file should hold, for the messages about an empty one.
+    """
     source = Source(path, display_name(path))
     try:
         raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
@@ -94,18 +115,23 @@ def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
         line = text[: text.index("\0")].count("\n") + 1
         return source, [Problem(source.name, line, "", "文件含有 NUL 字符，不是文本文件")]
     if not text.strip():
-        return source, [Problem(source.name, 1, "", "文件是空的（应为一个案件的键值对）")]
+        return source, [Problem(source.name, 1, "", f"文件是空的（应为{expected}）")]
     try:
         documents = list(yaml.compose_all(text, Loader=Loader))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         return source, [Problem(source.name, line, "", f"YAML 语法错误：{e.problem or e.context}（第 {line} 行第 {col} 列）")]
+    except yaml.reader.ReaderError as e:
+        # libyaml counts bytes of UTF-8, the pure-Python reader characters.
+        before = text[: e.position] if Loader is yaml.SafeLoader else text.encode("utf-8")[: e.position].decode("utf-8", "ignore")
+        line = before.count("\n") + 1
+        return source, [Problem(source.name, line, "", f"文件含有不允许的控制字符 U+{e.character:04X}（第 {line} 行），不是普通文本")]
     except (yaml.YAMLError, RecursionError) as e:
-        return source, [Problem(source.name, 0, "", f"YAML 无法解析：{e}")]
+        return source, [Problem(source.name, 0, "", f"YAML 无法解析：{shown(e)}")]
     documents = [d for d in documents if d is not None]
     if not documents:
-        return source, [Problem(source.name, 1, "", "文件只有注释，没有内容（应为一个案件的键值对）")]
+        return source, [Problem(source.name, 1, "", f"文件只有注释，没有内容（应为{expected}）")]
     if len(documents) > 1:
         line = documents[1].start_mark.line + 1
         return source, [Problem(source.name, line, "", f"一个文件只能写一个案件（这里有 {len(documents)} 个 YAML 文档，用 --- 分开了）")]
@@ -126,7 +152,7 @@ def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem]
         try:
             return _constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError):
-            problems.append(source.problem(path, f"无法识别的值“{node.value}”（日期应为 2013-01-10 这样的真实日期）"))
+            problems.append(source.problem(path, f"无法识别的值“{shown(node.value)}”（日期应为 2013-01-10 这样的真实日期）"))
             return None
     if id(node) in seen:
         problems.append(source.problem(path, "不支持 YAML 别名（*名称）；请把内容直接写出来"))

@@ -41,7 +41,7 @@ def _entries(path: Path, keys: set[str], noun: str) -> tuple[tuple[Source, list[
     """The list of mappings in a registry file, with shape problems."""
     if not path.is_file():
         return None, [Problem(str(path), 0, "", f"缺少{noun}登记表 {path.name}（应为一个列表，每项至少有 name）")]
-    source, problems = read_yaml(path)
+    source, problems = read_yaml(path, f"{noun}列表，每项以“- name: …”开头")
     if problems:
         return None, problems
     if not isinstance(source.data, list) or not source.data:

@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator
 
 from .problems import Problem
 from .public import Category, Department, Registries
-from .records import Source, field_name
+from .records import Source, field_name, shown
 
 SCHEMA = json.loads(resources.files("hotline").joinpath("case.schema.json").read_text("utf-8"))
 _validator = Draft202012Validator(SCHEMA)
@@ -97,7 +97,7 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     for path in _date_paths(data):
         dates[path] = _to_datetime(_get(data, path), tz)
         if dates[path] is None and not any(p.field == field_name(path) for p in problems):
-            problems.append(source.problem(path, f"日期不存在或超出范围“{_get(data, path)}”（应为 {MIN_YEAR}–{MAX_YEAR} 年间的真实日期，如 2013-01-10）"))
+            problems.append(source.problem(path, f"日期不存在或超出范围“{shown(_get(data, path))}”（应为 {MIN_YEAR}–{MAX_YEAR} 年间的真实日期，如 2013-01-10）"))
     received, resolved = dates.get(("received_at",)), dates.get(("resolved_at",))
     if received and resolved and resolved.date() < received.date():
         problems.append(source.problem(("resolved_at",), f"办结日期早于受理日期 {received:%Y-%m-%d}（办结不能早于受理）"))
@@ -148,23 +148,18 @@ def _schema_problem(source: Source, path: tuple, error: Any) -> Problem:
         key = extra[0] if extra else "?"
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         suggestion = f"，是不是“{close[0]}”？" if close else f"（可用的键：{'、'.join(known)}）"
-        return source.problem(path + (key,), f"未知的键“{key}”{suggestion}")
+        return source.problem(path + (key,), f"未知的键“{shown(key)}”{suggestion}")
     if kind == "type":
         want = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         names = "或".join(_TYPE_NAMES.get(w, w) for w in want)
-        return source.problem(path, f"类型不对：应为{names}，这里是“{_show(error.instance)}”{hint}")
+        return source.problem(path, f"类型不对：应为{names}，这里是“{shown(error.instance)}”{hint}")
     if kind in ("enum", "const"):
-        return source.problem(path, f"值“{_show(error.instance)}”不在允许的范围内{hint}")
+        return source.problem(path, f"值“{shown(error.instance)}”不在允许的范围内{hint}")
     if kind == "pattern":
-        return source.problem(path, f"格式不对：“{_show(error.instance)}”{hint}")
+        return source.problem(path, f"格式不对：“{shown(error.instance)}”{hint}")
     if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"):
-        return source.problem(path, f"“{_show(error.instance)}”的长度或大小超出范围{hint}")
+        return source.problem(path, f"“{shown(error.instance)}”的长度或大小超出范围{hint}")
     return source.problem(path, f"不符合格式要求{hint}")
-
-
-def _show(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 30 else text[:30] + "…"
 
 
 def _json_view(value: Any) -> Any:
@@ -235,7 +230,7 @@ def _lookup(source: Source, path: tuple, name: Any, table: dict, noun: str, regi
     if found is None:
         close = difflib.get_close_matches(name.strip(), list(table), n=1, cutoff=0.3)
         suggestion = f"，是不是“{close[0]}”？" if close else ""
-        problems.append(source.problem(path, f"“{name}”不在{registry}中{suggestion}（应为已登记的{noun}名称）"))
+        problems.append(source.problem(path, f"“{shown(name)}”不在{registry}中{suggestion}（应为已登记的{noun}名称）"))
     return found
 
 

@@ -25,6 +25,11 @@ REGISTRY_FILES = ("departments.yaml", "categories.yaml")
 
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+# Tags libyaml gives plain YAML values; any other (!!python/object, !!binary,
+# !!set, a custom !tag) is refused rather than silently reinterpreted.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 _MAX_SHOWN = 30
 
 
@@ -146,24 +151,29 @@ def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem]
     if len(path) > MAX_DEPTH:
         problems.append(source.problem(path, f"嵌套过深（超过 {MAX_DEPTH} 层）"))
         return None
+    if id(node) in seen:
+        problems.append(source.problem(path, "不支持 YAML 别名（*名称）；请把内容直接写出来"))
+        return None
+    seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(source.problem(path, f"不支持 YAML 标签“{shown(tag)}”；请直接写出文字、数字或日期"))
+        return None
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
             return node.value
         try:
             return _constructor.construct_object(node)
-        except (ValueError, OverflowError, yaml.YAMLError):
-            problems.append(source.problem(path, f"无法识别的值“{shown(node.value)}”（日期应为 2013-01-10 这样的真实日期）"))
+        except Exception:  # PyYAML raises what it happens to (AttributeError for !!timestamp x)
+            problems.append(source.problem(path, f"无法识别的值“{shown(node.value)}”（如果是日期，应为 2013-01-10 这样的真实日期）"))
             return None
-    if id(node) in seen:
-        problems.append(source.problem(path, "不支持 YAML 别名（*名称）；请把内容直接写出来"))
-        return None
-    seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (i,), source, problems, seen) for i, item in enumerate(node.value)]
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(source.problem(path, f"第 {key_node.start_mark.line + 1} 行的键不是简单的名称"))
+            line = key_node.start_mark.line + 1
+            problems.append(Problem(source.name, line, field_name(path), f"第 {line} 行的键不是简单的名称（应为 id、status 这样的名称）"))
             continue
         key = str(key_node.value)
         if key in mapping:

@@ -8,6 +8,7 @@ the last one silently), refuse aliases (billion-laughs) and bound nesting.
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,10 +89,16 @@ def display_name(path: Path) -> str:
 
 
 def case_files(cases_dir: Path) -> list[Path]:
-    """Every case file below `cases_dir`, sorted; hidden and `_` names skipped."""
+    """Every case file below `cases_dir`, sorted; hidden and `_` names skipped.
+
+    A symbolic link to a directory is listed too (it is never followed), so
+    that `read_yaml` refuses it as it refuses a linked file: nothing is read
+    from outside the cases directory, nothing is read twice.
+    """
     found = []
     for root, dirs, files in os.walk(cases_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        found += [Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d))]
         for name in files:
             if name.startswith((".", "_")) or not name.endswith((".yaml", ".yml")):
                 continue
@@ -106,10 +113,18 @@ def read_yaml(path: Path, expected: str = "一个案件的键值对") -> tuple[S
     """Parse one file. Problems come back instead of exceptions.
 
     `expected`: what the file should hold, for the messages about an empty one.
+    Symbolic links and anything but a regular file (a pipe would block the
+    build forever) are refused.
     """
     source = Source(path, display_name(path))
     try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = shown(os.readlink(path))
+            return source, [Problem(source.name, 0, "", f"是符号链接（指向 {target}），不予读取；请把文件本身放进案件目录")]
+        if not stat.S_ISREG(info.st_mode):
+            return source, [Problem(source.name, 0, "", "不是普通文件（可能是管道或设备），不予读取")]
+        raw = path.read_bytes() if info.st_size <= MAX_FILE_BYTES else None
     except OSError as e:
         return source, [Problem(source.name, 0, "", f"无法读取文件：{e.strerror}")]
     if raw is None:

@@ -33,6 +33,9 @@ _validator = Draft202012Validator(SCHEMA)
 _is_valid = fastjsonschema.compile({**SCHEMA, "$schema": "http://json-schema.org/draft-07/schema#"})
 
 MIN_YEAR, MAX_YEAR = 1980, 2100
+# The schema's id pattern, whole: in Python's `re` (jsonschema, fastjsonschema)
+# `$` also matches before a final newline, so "XY-1\n" would pass the schema.
+ID_PATTERN = re.compile(SCHEMA["properties"]["id"]["pattern"].removesuffix("$") + r"\Z")
 ROOM_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十]+\s*(号楼|栋|幢|单元|室)|\d+-\d+-\d+")
 _TYPE_NAMES = {
     "string": "文字",
@@ -93,6 +96,8 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     if not isinstance(data, dict):
         return None, [source.problem((), "文件顶层应是一个案件的键值对（id: …、status: …），而不是列表或单个值")]
     problems = schema_problems(source)
+    if isinstance(data.get("id"), str) and not ID_PATTERN.match(data["id"]) and not any(p.field == "id" for p in problems):
+        problems.append(source.problem(("id",), f"格式不对：“{shown(data['id'])}”（应为：{SCHEMA['properties']['id']['description']}）"))
     dates: dict[str, dt.datetime | None] = {}
     for path in _date_paths(data):
         dates[path] = _to_datetime(_get(data, path), tz)

@@ -78,7 +78,7 @@ def _departments(source: Source, entries: list[dict]) -> tuple[tuple[Department,
     for i, e in enumerate(entries):
         words.append((i, "name", e["name"].strip()))
         phone = e.get("phone")
-        if phone is not None and not isinstance(phone, (str, int)):
+        if phone is not None and (not isinstance(phone, (str, int)) or isinstance(phone, bool)):
             problems.append(source.problem((i, "phone"), "电话应为文字，如 \"6381234\""))
         aliases = e.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):

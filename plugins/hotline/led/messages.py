@@ -45,37 +45,48 @@ class Composer:
 
     def clean(self, text: str, case_id: str = "") -> str:
         """`text` with the screen's replacements, on one line, in its charset."""
+        text, missing = self._convert(text)
+        self._note(missing, case_id)
+        return text
+
+    def _convert(self, text: str) -> tuple[str, list[str]]:
         for old, new in self.screen.replace:
             text = text.replace(old, new)
-        text, missing = to_charset(text, self.screen.charset)
+        return to_charset(text, self.screen.charset)
+
+    def _note(self, missing, case_id: str) -> None:
         for char in missing:
             ids = self.missing.setdefault(char, [])
             if case_id not in ids:
                 ids.append(case_id)
-        return text
 
     def case_message(self, case: PublicCase) -> str:
-        """The case in at most `max_chars` characters."""
-        def clean(text: str) -> str:
-            return self.clean(text, case.id)
-
-        subject = clean(case.headline[0])
-        district = clean(case.district.name)
-        area = clean(case.area or "")
+        """The case in at most `max_chars` characters. Of the versions that fit,
+        the fullest with the fewest characters the screen cannot show: an
+        optional part (place, departments, result) is left out rather than
+        shown with a placeholder."""
+        subject, district, area = case.headline[0], case.district.name, case.area or ""
         places = []
         if area and area not in subject:
             places.append(area if area.startswith(district) else district + area)
         if district not in subject:
             places.append(district)
         places.append("")
-        names = [clean(d.name) for d in case.departments]
+        names = [d.name for d in case.departments]
         departments = [f"{'、'.join(names)}办理"] + ([f"{names[0]}等办理"] if len(names) > 1 else []) + [""]
         result = RESULT_WORDS.get(case.followup.result, "") if case.followup else ""
+        fitting = None
         for result_, department, place in product(dict.fromkeys((result, "")), departments, places):
-            text = TAG + " ".join(p for p in (place, subject, department, result_) if p)
+            text, missing = self._convert(TAG + " ".join(p for p in (place, subject, department, result_) if p))
             if len(text) <= self.screen.max_chars:
-                return text
-        return TAG + cut(subject, self.screen.max_chars - len(TAG))
+                if not missing:
+                    return text
+                if fitting is None or len(missing) < len(fitting[1]):
+                    fitting = (text, missing)
+        if fitting:
+            self._note(fitting[1], case.id)
+            return fitting[0]
+        return TAG + cut(self.clean(subject, case.id), self.screen.max_chars - len(TAG))
 
     def hotline_lines(self, hotlines: Sequence[str], office: str, hours: str) -> list[str]:
         """All hotline numbers, on one line if they fit, with office and hours if those fit too."""

@@ -1,4 +1,4 @@
-"""Listings and their URLs when many names sound alike, with small pages."""
+"""Listings and their URLs when many names sound alike, with small pages; markup in case text."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ DEPARTMENTS = [{"name": "市政局", "phone": "6381234"}, {"name": "施政局", 
 DISTRICTS = ["息县", "西县"]
 PER_CATEGORY = 5
 PER_PAGE = 2
+MARKUP = "路边贴着<b>“通知”</b>&nbsp;<script>alert(1)</script>，请求相关部门帮助解决。"
 
 
 def case(n: int, category: str) -> dict:
@@ -43,6 +44,7 @@ def site(tmp_path_factory):
         for j in range(PER_CATEGORY):
             n = i * PER_CATEGORY + j
             cases[f"{n}.yaml"] = case(n, cat["name"])
+    cases["0.yaml"]["complaint"] = MARKUP
     cases_dir = write_cases(tmp / "cases", cases, DEPARTMENTS, CATEGORIES)
     out = tmp / "out"
     hotline = {"OFFICE": "测试热线办公室", "HOTLINES": ["12345"], "PER_PAGE": PER_PAGE}
@@ -119,3 +121,13 @@ def test_a_case_id_that_would_overwrite_a_listing_stops_the_build_clearly(tmp_pa
     assert code == 1
     assert "网址冲突" in err and "cases/index.html" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_case_text_is_plain_text_everywhere(site):
+    for rel in ("cases/SIM-000.html", "cases/index.html", "feeds/all.atom.xml"):
+        raw = (site / rel).read_text("utf-8")
+        assert "<script>alert" not in raw and "<b>“通知”" not in raw, rel
+    doc = html.fromstring((site / "cases/SIM-000.html").read_bytes())
+    (first,) = doc.xpath('//div[@class="story"]/p[1]')
+    assert first.text_content() == "市民何女士反映，" + MARKUP
+    assert not first.getchildren()

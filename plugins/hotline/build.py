@@ -7,27 +7,73 @@ succeeded is the staging directory swapped in for the real output.
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pelican import Pelican
 from pelican.settings import read_settings
 
 from .guard import Guard, LeakError
+from .output import fingerprint
 from .problems import BuildFailed
 from .publish import PublishError, build_lock, discard, prepare_staging, staging_path, swap_in
 
+if TYPE_CHECKING:
+    from .casedata import CaseSet
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a build read, for the line staff see at the end."""
+
+    cases: int  # valid case files
+    published: int
+    withheld: int  # resolved but `publish: false`
+
+    @classmethod
+    def of(cls, cases: CaseSet) -> Summary:
+        withheld = sum(1 for f in cases.facts if f.status == "resolved" and not f.published)
+        return cls(len(cases.facts), len(cases.cases), withheld)
+
+
+MANIFEST = ".hotline/manifest.json"  # in the output: keys of the files, no content
+
 
 class Build:
-    """The state of one build of one output directory."""
+    """The state of one build of one output directory.
+
+    The published site (`final`) is also the previous build: files that come
+    out the same are hard links to it, and its manifest says from which keys
+    its files were made and against which private values they were guarded.
+    """
 
     def __init__(self, final: Path):
         self.final = final
         self.staging = staging_path(final)
         self.guard: Guard | None = None
         self.written: set[str] = set()
+        self.previous = final if final.is_dir() else None
+        self.cache = final.parent / f".{final.name}.cache" / "cases.pickle"  # private: never inside the output
+        old = _read_manifest(final / MANIFEST)
+        self.old_keys: dict[str, str] = old.get("keys", {})
+        self.old_values: str = old.get("values", "")
+        self.keys: dict[str, str] = {}
+        self.values = ""  # fingerprint of the private values this build guards against
+        self.summary: Summary | None = None
+        self.progress: Progress | None = None  # set by `hotline build` to show progress
         self._held = ExitStack()
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        """Tell `progress`, if any, how far `stage` has come."""
+        if self.progress:
+            self.progress(stage, done, total)
 
     def start(self) -> Path:
         """Take the lock and an empty staging directory; returns the latter."""
@@ -43,7 +89,13 @@ class Build:
         try:
             if self.guard is None:
                 raise BuildFailed("构建没有读取案件（插件 hotline 的生成器没有运行），已发布的网站保持不变。")
+            self.report("检查输出", 0, 1)
             self.guard.check_tree(self.staging, self.written)
+            self.report("检查输出", 1, 1)
+            manifest = self.staging / MANIFEST
+            manifest.parent.mkdir(exist_ok=True)
+            manifest.write_text(json.dumps({"values": self.values, "keys": self.keys}, sort_keys=True), "utf-8")
+            self._link_unchanged()
             swap_in(self.staging, self.final)
         except LeakError as e:
             raise BuildFailed(str(e)) from None
@@ -52,16 +104,55 @@ class Build:
         finally:
             self.abort()
 
+    def guard_with(self, guard: Guard, values_key: str) -> None:
+        """Use `guard`; `values_key` fingerprints its private values."""
+        self.guard = guard
+        self.values = values_key
+
+    def _link_unchanged(self) -> None:
+        """Files others wrote (Pelican's pages, static files, the search index)
+        that equal the published ones become hard links to them: not rewritten."""
+        if self.previous is None:
+            return
+        for path in list(self.staging.rglob("*")):
+            rel = path.relative_to(self.staging).as_posix()
+            old = self.previous / rel
+            if rel in self.written or not path.is_file() or path.is_symlink() or not old.is_file():
+                continue
+            if os.path.samefile(old, path):
+                continue  # already linked (a reused search index)
+            if old.stat().st_size == path.stat().st_size and old.read_bytes() == path.read_bytes():
+                tmp = path.with_name(path.name + ".hotline-link")
+                os.link(old, tmp)
+                os.replace(tmp, path)
+
     def abort(self) -> None:
         """Drop the staging directory and the lock; the output stays as it was."""
         discard(self.staging)
         self._held.close()
 
 
-def run_pelican(settings_file: str | Path, overrides: dict[str, Any] | None = None) -> Pelican:
+def _read_manifest(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def values_key(values) -> str:
+    """Fingerprint of a build's private values (order does not matter)."""
+    return fingerprint(sorted((v.value, v.case_id, v.field, v.kind, v.strong) for v in values))
+
+
+def run_pelican(
+    settings_file: str | Path, overrides: dict[str, Any] | None = None, progress: Progress | None = None
+) -> Pelican:
     """Build the site in this process, releasing lock and staging whatever happens."""
     settings = read_settings(str(settings_file), override=overrides or {})
     pelican = Pelican(settings)
+    if hasattr(pelican, "hotline_build"):
+        pelican.hotline_build.progress = progress
     try:
         pelican.run()
     finally:

@@ -7,22 +7,42 @@ the output guard needs; the raw records die here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import ahocorasick
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .anonymise import Anonymiser
+from .cache import LoadCache
+from .output import fingerprint
 from .private import PrivateValue
 from .problems import Problem
 from .public import CaseFacts, District, PublicCase, Registries
-from .records import case_files, read_yaml
+from .records import case_files, field_name, read_yaml
 from .registries import load_registries
 from .slugs import unique_slugs
 from .validate import Record, validate
 
 UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guard
+PRIVATE_KEYS = ("caller", "redact")  # top-level keys whose positions are not kept
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a published case's public fields are in its file: lines only, no values."""
+
+    file: str
+    lines: dict[str, int]  # public field name (`handling[0].action`) -> line
+
+    def line(self, field_: str) -> int:
+        """Line of `field_`, or of its nearest enclosing field."""
+        while field_ not in self.lines and field_:
+            field_ = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", field_)
+        return self.lines.get(field_, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,28 +54,51 @@ class CaseSet:
     registries: Registries
     districts: tuple[District, ...]
     private_values: tuple[PrivateValue, ...]  # for the guard only
+    positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)  # by case id, for `hotline check`
 
 
-def load_cases(cases_dir: Path, tz: ZoneInfo) -> tuple[CaseSet | None, list[Problem]]:
-    """Read every case under `cases_dir`; None and all problems if any."""
+def load_cases(
+    cases_dir: Path, tz: ZoneInfo, progress: Callable[[int, int], None] | None = None, cache: LoadCache | None = None
+) -> tuple[CaseSet | None, list[Problem]]:
+    """Read every case under `cases_dir`; None and all problems if any.
+
+    `progress(done, total)` is called after each case file. With a `cache`,
+    files whose bytes did not change since the last build are not read again.
+    """
+    cache = cache or LoadCache(None)
     cases_dir = Path(cases_dir)
     if not cases_dir.is_dir():
         return None, [Problem(str(cases_dir), 0, "", "案件目录不存在（请检查 CASES_PATH 或 --cases）")]
     registries, problems = load_registries(cases_dir)
     records: list[Record] = []
-    for path in case_files(cases_dir):
-        source, found = read_yaml(path)
-        if source.data is not None:
-            record, more = validate(source, registries, tz)
-            reported = {p.field for p in found}
-            found += [p for p in more if p.field not in reported]
-            if record and not found:
-                records.append(record)
+    paths = case_files(cases_dir)
+    context = fingerprint(str(tz), registries and (registries.departments, registries.categories), os.getcwd())
+    for done, path in enumerate(paths, 1):
+        key = (str(path), cache.file_digest(path), context)
+        record, found = cache.get(key, lambda: _read_case(path, registries, tz))
+        if record:
+            records.append(record)
+            cache.keys[record.id] = key
         problems += found
+        if progress:
+            progress(done, len(paths))
     problems += _duplicate_ids(records)
     if problems or registries is None:
         return None, problems
-    return _public(records, registries), []
+    result = _public(records, registries, cache)
+    cache.save()
+    return result, []
+
+
+def _read_case(path: Path, registries: Registries | None, tz: ZoneInfo) -> tuple[Record | None, list[Problem]]:
+    """One case file read and validated: a record, or the problems in it."""
+    source, found = read_yaml(path)
+    if source.data is None:
+        return None, found
+    record, more = validate(source, registries, tz)
+    reported = {p.field for p in found}
+    found += [p for p in more if p.field not in reported]
+    return (record if not found else None), found
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:
@@ -70,14 +113,14 @@ def _duplicate_ids(records: list[Record]) -> list[Problem]:
     return problems
 
 
-def _public(records: list[Record], registries: Registries) -> CaseSet:
+def _public(records: list[Record], registries: Registries, cache: LoadCache) -> CaseSet:
     published = [r for r in records if r.published]
     names = sorted({r.district for r in published})
     districts = {n: District(n, s) for n, s in unique_slugs(names).items()}
     anonymiser = Anonymiser(records, registries, districts)
     cases, values = [], []
     for record in published:
-        case, private = anonymiser.anonymise(record)
+        case, private = cache.get((cache.keys[record.id], anonymiser.key), lambda: anonymiser.anonymise(record))
         cases.append(case)
         values += private
     for record in records:
@@ -91,7 +134,13 @@ def _public(records: list[Record], registries: Registries) -> CaseSet:
         registries=registries,
         districts=tuple(districts[n] for n in names),
         private_values=tuple(values),
+        positions={r.id: _position(r) for r in published},
     )
+
+
+def _position(record: Record) -> Position:
+    lines = record.source.lines.items()
+    return Position(record.source.name, {field_name(p): n for p, n in lines if p and p[0] not in PRIVATE_KEYS})
 
 
 def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[PrivateValue]:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .build import Build
+from .build import Build, Summary, values_key
+from .cache import LoadCache
 from .casedata import CaseSet, load_cases
 from .guard import Guard, LeakError
 from .led import write_led
 from .open311 import write_open_data
-from .output import SiteWriter
+from .output import SiteWriter, fingerprint
 from .problems import BuildFailed, report
 from .render import render_site
 from .search import index_search, write_search_page
@@ -31,22 +32,40 @@ class CaseGenerator(Generator):
 
     def generate_context(self) -> None:
         self.hotline = HotlineSettings.from_pelican(self.settings)
-        cases, problems = load_cases(self.hotline.cases_path, self.hotline.timezone)
+        cases, problems = load_cases(
+            self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
+            cache=LoadCache(self.build.cache),
+        )
         if problems:
             self.build.abort()
             raise BuildFailed(report(problems), tuple(problems))
         self.cases: CaseSet = cases
-        self.build.guard = Guard(cases.private_values)
+        self.build.guard_with(Guard(cases.private_values), values_key(cases.private_values))
+        self.build.summary = Summary.of(cases)
         self.env.globals.update(hotline=self.hotline)
         self.context["hotline"] = self.hotline
 
     def generate_output(self, writer) -> None:
-        out = SiteWriter(Path(self.output_path), self.build.guard, self.context)
+        out = SiteWriter(
+            Path(self.output_path), self.build.guard, self.context,
+            previous=self.build.previous, old_keys=self.build.old_keys, base_key=self._base_key(),
+            recheck=self.build.values != self.build.old_values,
+        )
         env = self.env.overlay(autoescape=True)
         try:
-            for write_outputs in OUTPUTS:
+            for done, write_outputs in enumerate(OUTPUTS):
+                self.build.report("生成网页和数据", done, len(OUTPUTS))
                 write_outputs(self.cases, out, env, self.hotline)
+            self.build.report("生成网页和数据", len(OUTPUTS), len(OUTPUTS))
         except LeakError as e:
             self.build.abort()
             raise BuildFailed(str(e)) from None
         self.build.written |= out.written
+        self.build.keys = out.keys
+
+    def _base_key(self) -> str:
+        """What every output depends on: templates, settings and our code."""
+        sources = [Path(t) for t in self._templates_path] + [Path(__file__).parent]
+        files = sorted(p for d in sources if d.is_dir() for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        pelican = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "RELATIVE_URLS", "TIMEZONE", "PAGE_URL")}
+        return fingerprint(self.hotline, pelican, [(str(p), p.read_bytes()) for p in files])

@@ -16,6 +16,8 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import hashlib
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # the index and the UI scripts, below the site root
 TIMEOUT = 900  # seconds
+SOURCE_DIGEST = f"{BUNDLE}/hotline-pages.txt"  # fingerprint of the pages the index was made from
 _SIGNATURE = b"pagefind_dcd"  # the start of every decompressed index file
 
 
@@ -56,7 +59,13 @@ def write_search_page(cases: CaseSet, out: SiteWriter, env: Environment, setting
 def index_search(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
     """Run Pagefind over the staging directory, then guard what it wrote.
 
-    Must be the last output: it indexes the HTML that is there when it runs."""
+    Must be the last output: it indexes the HTML that is there when it runs.
+    When no page changed since the published build, its index is reused
+    (Pagefind has no incremental mode and takes most of a rebuild's time)."""
+    pages = _pages_digest(out.root)
+    case_pages = {f"/cases/{c.id}.html": c.id for c in cases.cases}
+    if _reuse_index(out, pages, case_pages):
+        return
     command = [str(pagefind_executable()), "--site", str(out.root), "--output-subdir", BUNDLE,
                "--force-language", "zh-cn", "--quiet"]
     started = time.monotonic()
@@ -72,10 +81,35 @@ def index_search(cases: CaseSet, out: SiteWriter, env: Environment, settings: Ho
         raise BuildFailed(f"站内搜索：Pagefind 建立索引失败（退出码 {done.returncode}），已发布的网站保持不变。\n{said}")
     log.info("站内搜索：Pagefind 建立索引用时 %.2f 秒", time.monotonic() - started)
     stabilise(out.root / BUNDLE)
-    case_pages = {f"/cases/{c.id}.html": c.id for c in cases.cases}
     for path in sorted((out.root / BUNDLE).rglob("*")):
         if path.is_file():
             _guard(out, path, case_pages)
+    out.write(SOURCE_DIGEST, pages)
+
+
+def _pages_digest(root: Path) -> str:
+    """Fingerprint of every page Pagefind would index."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.html")):
+        if BUNDLE not in path.relative_to(root).parts[:1]:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _reuse_index(out: SiteWriter, pages: str, case_pages: dict[str, str]) -> bool:
+    """Link the published index into the new site if it was made from the same pages."""
+    recorded = out.previous / SOURCE_DIGEST if out.previous else None
+    if recorded is None or not recorded.is_file() or recorded.read_text("utf-8") != pages:
+        return False
+    for path in sorted((out.previous / BUNDLE).rglob("*")):
+        if path.is_file() and path != recorded:
+            target = out.root / path.relative_to(out.previous)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+            if out.recheck:
+                _guard(out, target, case_pages)
+    out.write(SOURCE_DIGEST, pages)
+    return True
 
 
 def _guard(out: SiteWriter, path: Path, case_pages: dict[str, str]) -> None:

@@ -1,0 +1,124 @@
+"""`hotline serve`: build, preview on this computer, rebuild on every change.
+
+Pelican's own pieces: its HTTP handler (`ComplexHTTPRequestHandler`, which
+finds `x.html` for `/x`), its server class and its change filter
+(`FileChangeFilter`, which honours IGNORE_FILES). Unlike `pelican -lr` it
+also watches the cases directory, and a failed rebuild keeps the last good
+site (our builds publish atomically) while the problems are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import queue
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import watchfiles
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+from pelican.utils import FileChangeFilter
+
+from ..problems import BuildFailed
+from ..records import display_name
+from ..settings import HotlineSettings
+from .build import build_site, summary
+from .site import CASES_HELP, load, overrides, settings_file
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="生成网站并在本机预览，修改后自动重新生成",
+        description="生成网站，在本机提供预览（浏览器打开显示的网址），并在案件、页面（content）、模板（theme）"
+        "或设置文件改动后自动重新生成。重新生成失败时列出问题，预览的仍是上一次成功生成的网站。"
+        "按 Ctrl-C 停止。",
+    )
+    p.add_argument("--cases", metavar="目录", help=CASES_HELP)
+    p.add_argument("--output", metavar="目录", help="输出目录（默认为设置中的 OUTPUT_PATH，即 output）")
+    p.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选一个空闲端口）")
+    p.add_argument("--bind", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings, hotline = load(args)
+    config, extra = settings_file(args), overrides(args)
+    logging.getLogger("pelican.server").setLevel(logging.ERROR)  # no English line per request or 404
+    try:
+        server = RootedHTTPServer(settings["OUTPUT_PATH"], (args.bind, args.port), ComplexHTTPRequestHandler)
+    except OSError as e:
+        raise BuildFailed(f"无法在 {args.bind}:{args.port} 上预览（{e.strerror}）；端口可能已被占用，请用 --port 换一个") from None
+    on_term = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    changes: queue.Queue[set] = queue.Queue()
+    stop = threading.Event()
+    watch = (watched(settings, hotline, config), FileChangeFilter(settings["IGNORE_FILES"]), stop, changes)
+    threading.Thread(target=_watch, args=watch, daemon=True).start()  # before the first build: miss nothing
+    try:
+        rebuild(config, extra)
+        host, port = server.server_address[:2]
+        print(f"预览网址：http://{host}:{port}/  （修改后自动重新生成；按 Ctrl-C 停止）", flush=True)
+        while True:
+            changed = _next(changes)
+            names = sorted({display_name(Path(path)) for _, path in changed})
+            print(f"\n有改动：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}，重新生成……", flush=True)
+            rebuild(config, extra)
+    except KeyboardInterrupt:
+        print("\n已停止预览。", flush=True)
+    finally:
+        on_int = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        signal.signal(signal.SIGINT, on_int)
+        signal.signal(signal.SIGTERM, on_term)
+    return 0
+
+
+def _watch(paths: list[Path], only: FileChangeFilter, stop: threading.Event, changes: queue.Queue) -> None:
+    for found in watchfiles.watch(*paths, watch_filter=only, stop_event=stop, debounce=400, raise_interrupt=False):
+        changes.put(found)
+
+
+def _next(changes: queue.Queue) -> set:
+    """The next changes, with any that came in meanwhile (one rebuild for all)."""
+    while True:
+        try:
+            found = changes.get(timeout=0.5)  # a timeout keeps Ctrl-C working
+            break
+        except queue.Empty:
+            continue
+    while not changes.empty():
+        found |= changes.get()
+    return found
+
+
+def watched(settings: dict, hotline: HotlineSettings, config: Path) -> list[Path]:
+    """What a rebuild depends on: settings, cases, pages (content) and theme."""
+    paths = [config.resolve(), hotline.cases_path, Path(settings["PATH"]), Path(settings["THEME"])]
+    return [p for p in dict.fromkeys(paths) if p.exists()]
+
+
+def rebuild(config: Path, extra: dict) -> bool:
+    """One build; on failure the problems are printed and the last good site stays."""
+    start = time.monotonic()
+    try:
+        build = build_site(config, extra)
+    except BuildFailed as e:
+        print(e.code, file=sys.stderr, flush=True)
+    except Exception as e:  # a theme or page being edited: say so and keep serving
+        print(f"生成出错：{type(e).__name__}: {e}", file=sys.stderr, flush=True)
+    else:
+        print(summary(build, time.monotonic() - start), flush=True)
+        return True
+    print("这次没有生成成功：预览的仍是上一次成功生成的网站。改好后保存，会自动重新生成。", file=sys.stderr, flush=True)
+    return False
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,37 @@
+"""The site a command works on: its Pelican settings and our typed settings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from pelican.settings import read_settings
+
+from ..problems import BuildFailed
+from ..settings import HotlineSettings
+
+CASES_HELP = "案件目录（默认为设置中的 CASES_PATH，即 cases_data）"
+
+
+def settings_file(args: argparse.Namespace) -> Path:
+    path = Path(args.settings)
+    if not path.is_file():
+        raise BuildFailed(f"找不到设置文件 {path}（请在网站目录中运行，或用 hotline --settings 文件 指定）")
+    return path
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Pelican setting overrides from `--cases` and `--output`."""
+    found = {}
+    if getattr(args, "cases", None):
+        found["CASES_PATH"] = str(Path(args.cases).resolve())
+    if getattr(args, "output", None):
+        found["OUTPUT_PATH"] = str(Path(args.output).resolve())
+    return found
+
+
+def load(args: argparse.Namespace) -> tuple[dict[str, Any], HotlineSettings]:
+    """Pelican's settings (with the overrides) and ours."""
+    settings = read_settings(str(settings_file(args)), override=overrides(args))
+    return settings, HotlineSettings.from_pelican(settings)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .guard import DEFAULT_IGNORABLE
 from .problems import Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -26,6 +27,10 @@ REGISTRY_FILES = ("departments.yaml", "categories.yaml")
 
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+# Invisible characters (zero-width, direction overrides such as U+202E that
+# show "abc" as "cba") are dropped from every text: no one can see them,
+# and they could disguise a headline or split a name the scrubber looks for.
+_IGNORABLE = dict.fromkeys(DEFAULT_IGNORABLE)
 # Tags libyaml gives plain YAML values; any other (!!python/object, !!binary,
 # !!set, a custom !tag) is refused rather than silently reinterpreted.
 _PLAIN_TAGS = frozenset(
@@ -202,7 +207,7 @@ def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem]
         return None
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
-            return node.value
+            return node.value if node.value.isprintable() else node.value.translate(_IGNORABLE)
         try:
             return _constructor.construct_object(node)
         except Exception:  # PyYAML raises what it happens to (AttributeError for !!timestamp x)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def rss(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> bytes:
         entry.guid(case.id, permalink=False)
         entry.title(message)
         entry.link(href=url(urls.case_url(case)))
-        entry.description(message)
+        entry.description(html.escape(message))  # readers render an RSS description as HTML
         entry.pubDate(case.resolved_at.astimezone(tz))
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 

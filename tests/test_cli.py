@@ -65,11 +65,11 @@ def test_build_reports_progress_lines_and_a_summary(tmp_path, run):
     code, stdout, stderr = run("build", "--cases", cases, "--output", tmp_path / "out")
     assert code == 0
     assert "读取案件：3/3" in stderr and "检查输出：1/1" in stderr  # stderr is not a terminal here
-    files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    files = [p for p in (tmp_path / "out").rglob("*") if p.is_file() and ".hotline" not in p.parts]
     pages = [p for p in files if p.suffix == ".html"]
     assert stdout.startswith(
         f"构建完成：读取 3 个案件，公开 1 个，不公开 1 个（另有 1 个未办结或无效，只计入统计）；"
-        f"写出 {len(files)} 个文件，其中网页 {len(pages)} 个；用时 "
+        f"网站共 {len(files)} 个文件，其中网页 {len(pages)} 个；用时 "
     )
     assert stdout.endswith(f" 秒。\n网站在 {tmp_path / 'out'}\n")
     assert "Done: Processed" not in stdout + stderr

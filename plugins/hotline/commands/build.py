@@ -50,14 +50,15 @@ def build_site(settings: Path, overrides: dict[str, Any], stream: TextIO | None 
 
 def summary(build: Build, seconds: float) -> str:
     """构建完成：读取 … 个案件 … 用时 … 秒 (and where the site is)."""
-    files = [p for p in build.final.rglob("*") if p.is_file()]
+    site = [p.relative_to(build.final) for p in build.final.rglob("*") if p.is_file()]
+    files = [p for p in site if not p.parts[0].startswith(".")]  # not the build's own .hotline/
     pages = sum(1 for p in files if p.suffix == ".html")
     s = build.summary
     read = f"读取 {s.cases} 个案件，公开 {s.published} 个，不公开 {s.withheld} 个" if s else "没有读取案件"
     other = s.cases - s.published - s.withheld if s else 0
     if other:
         read += f"（另有 {other} 个未办结或无效，只计入统计）"
-    return f"构建完成：{read}；写出 {len(files)} 个文件，其中网页 {pages} 个；用时 {seconds:.1f} 秒。\n网站在 {build.final}"
+    return f"构建完成：{read}；网站共 {len(files)} 个文件，其中网页 {pages} 个；用时 {seconds:.1f} 秒。\n网站在 {build.final}"
 
 
 @contextmanager

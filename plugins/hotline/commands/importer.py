@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     columns, rows = read_table(source, args.sheet, mapping)
     registries, problems = load_registries(hotline.cases_path)
     if problems:
-        raise BuildFailed("登记表之外，案件目录的部门或类别登记表有问题：\n" + "\n".join(map(str, problems)))
+        raise BuildFailed("案件目录的部门或类别登记表有问题，无法导入：\n" + "\n".join(map(str, problems)))
     unused = [c.header for c in columns if c.field is None and c.header]
     if unused:
         _say(f"这些列没有导入：{'、'.join(unused)}（需要的话用 --mapping 指定字段）")

@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     settings, hotline = load(args)
     registries, problems = load_registries(hotline.cases_path)
     if problems:
-        raise BuildFailed("登记表有问题，无法新建案件：\n" + "\n".join(map(str, problems)))
+        raise BuildFailed("案件目录的部门或类别登记表有问题，无法新建案件：\n" + "\n".join(map(str, problems)))
     ctx = Context(hotline, registries, {})
     interactive = sys.stdin.isatty()
     try:

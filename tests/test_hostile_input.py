@@ -270,10 +270,6 @@ def test_the_cases_directory_itself_may_be_a_symlink(tmp_path, run):
     assert code == 0, stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "casedata.load_cases hashes each file for the load cache (cache.LoadCache.file_digest: "
-    "path.read_bytes()) before read_yaml can refuse it, following links and opening pipes: "
-    "a link to /dev/zero or a FIFO hangs the build (cache.py, not the reader)"))
 @pytest.mark.parametrize("kind", ["dev-zero-link", "fifo"])
 def test_a_device_or_pipe_never_blocks_the_build(tmp_path, kind):
     cases = write_cases(tmp_path / "cases", {"2013/01/XY-2013-000042.yaml": make_case()})

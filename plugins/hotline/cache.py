@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .output import fingerprint
+from .records import MAX_FILE_BYTES
 
 T = TypeVar("T")
 _CODE = Path(__file__).parent
@@ -48,14 +50,23 @@ class LoadCache:
         self.keys: dict[str, Any] = {}  # case id -> key of the file it came from
 
     @staticmethod
-    def file_digest(path: Path) -> str:
+    def file_digest(path: Path) -> str | None:
+        """Fingerprint of a regular file's bytes; None for anything else (a
+        link, a device, a pipe, a file too large to be a case), which is then
+        left to the reader to refuse, uncached."""
         try:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
             return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
         except OSError:
-            return ""
+            return None
 
     def get(self, key: Any, compute: Callable[[], T]) -> T:
-        """The cached result for `key`, or `compute()`'s (then cached)."""
+        """The cached result for `key`, or `compute()`'s (then cached).
+        A key holding None is not cacheable: `compute()` every time."""
+        if key is None or None in key:
+            return compute()
         digest = fingerprint(key)
         if digest in self._old:
             value = self._old[digest]

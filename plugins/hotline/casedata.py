@@ -120,7 +120,7 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache) -> 
     anonymiser = Anonymiser(records, registries, districts)
     cases, values = [], []
     for record in published:
-        case, private = cache.get((cache.keys[record.id], anonymiser.key), lambda: anonymiser.anonymise(record))
+        case, private = cache.get((cache.keys.get(record.id), anonymiser.key), lambda: anonymiser.anonymise(record))
         cases.append(case)
         values += private
     for record in records:

@@ -43,8 +43,9 @@ _INVISIBLE = re.compile("[" + "".join(
 _SEPARATOR_CHARS = r"\s\-‐‑–—―·•・_/"
 _SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]+")
 # A digit run as written: digit groups (an ID may end in x) joined by
-# separators. Possessive quantifiers: no backtracking on long runs.
-_NUMBER_RUN = re.compile(f"(?:[0-9]++x?+[{_SEPARATOR_CHARS}]*+)++")
+# separators, parentheses or dots ((130)9678-9651, 130.9678.9651; NFKC
+# makes （）and ． of them). Possessive quantifiers: no backtracking on long runs.
+_NUMBER_RUN = re.compile(f"(?:[0-9]++x?+[{_SEPARATOR_CHARS}().]*+)++")
 _NUMBER_GROUP = re.compile(r"[0-9]+x?")
 _COUNTRY_CODES = ("86", "0086")
 _MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")

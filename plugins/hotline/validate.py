@@ -157,7 +157,8 @@ def _schema_problem(source: Source, path: tuple, error: Any) -> Problem:
     if kind == "type":
         want = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         names = "或".join(_TYPE_NAMES.get(w, w) for w in want)
-        return source.problem(path, f"类型不对：应为{names}，这里是“{shown(error.instance)}”{hint}")
+        quote = "（日期当作文字时请加引号，如 \"2013-01-10\"）" if isinstance(error.instance, dt.date) else ""
+        return source.problem(path, f"类型不对：应为{names}，这里是“{shown(error.instance)}”{quote}{hint}")
     if kind in ("enum", "const"):
         return source.problem(path, f"值“{shown(error.instance)}”不在允许的范围内{hint}")
     if kind == "pattern":
@@ -167,16 +168,22 @@ def _schema_problem(source: Source, path: tuple, error: Any) -> Problem:
     return source.problem(path, f"不符合格式要求{hint}")
 
 
-def _json_view(value: Any) -> Any:
-    """The value as JSON Schema sees it: YAML dates become the strings they were."""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+# Fields whose YAML dates the schema sees as the strings they were written as.
+_DATE_FIELDS = {("received_at",), ("resolved_at",), ("handling", "assigned_at"), ("handling", "finished_at"), ("followup", "at")}
+
+
+def _json_view(value: Any, path: tuple = ()) -> Any:
+    """The value as JSON Schema sees it: a YAML date in a date field becomes
+    the string it was; anywhere else it stays a date, which is not text
+    (`department: 2013-01-10` used to pass as a string and crash the build)."""
     if isinstance(value, dt.date):
-        return value.isoformat()
+        if tuple(p for p in path if not isinstance(p, int)) not in _DATE_FIELDS:
+            return value
+        return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, dict):
-        return {k: _json_view(v) for k, v in value.items()}
+        return {k: _json_view(v, path + (k,)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_view(v) for v in value]
+        return [_json_view(v, path + (i,)) for i, v in enumerate(value)]
     return value
 
 

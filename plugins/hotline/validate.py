@@ -98,6 +98,9 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     problems = schema_problems(source)
     if isinstance(data.get("id"), str) and not ID_PATTERN.match(data["id"]) and not any(p.field == "id" for p in problems):
         problems.append(source.problem(("id",), f"格式不对：“{shown(data['id'])}”（应为：{SCHEMA['properties']['id']['description']}）"))
+    for path, text in _texts(data):
+        if not text.strip() and not any(p.field == field_name(path) for p in problems):
+            problems.append(source.problem(path, "只有空白，没有内容（不需要时请整行删去）"))
     dates: dict[str, dt.datetime | None] = {}
     for path in _date_paths(data):
         dates[path] = _to_datetime(_get(data, path), tz)
@@ -189,6 +192,23 @@ def _json_view(value: Any, path: tuple = ()) -> Any:
 
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
+
+
+def _texts(value: Any, path: tuple = ()):
+    """(path, text) of every string in a record but the caller's private extras.
+
+    A text of spaces alone passes the schema's minLength but is no content:
+    a complaint of "\r" became None and crashed the build."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if path == ("caller",) and k != "name":
+                continue
+            yield from _texts(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, path + (i,))
 
 
 def _get(data: Any, path: tuple) -> Any:

@@ -8,6 +8,7 @@ the last one silently), refuse aliases (billion-laughs) and bound nesting.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ _STR = "tag:yaml.org,2002:str"
 # show "abc" as "cba") are dropped from every text: no one can see them,
 # and they could disguise a headline or split a name the scrubber looks for.
 _IGNORABLE = dict.fromkeys(DEFAULT_IGNORABLE)
+# Control characters but tab and line breaks (YAML escapes can write them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Tags libyaml gives plain YAML values; any other (!!python/object, !!binary,
 # !!set, a custom !tag) is refused rather than silently reinterpreted.
 _PLAIN_TAGS = frozenset(
@@ -207,7 +210,13 @@ def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem]
         return None
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
-            return node.value if node.value.isprintable() else node.value.translate(_IGNORABLE)
+            if node.value.isprintable():
+                return node.value
+            control = _CONTROL.search(node.value)
+            if control:  # "\e[2J" or "\x01" written as an escape: not text, and no XML can hold it
+                problems.append(source.problem(path, f"含有控制字符 U+{ord(control.group()):04X}，不是普通文字（请删去）"))
+                return None
+            return node.value.translate(_IGNORABLE)
         try:
             return _constructor.construct_object(node)
         except Exception:  # PyYAML raises what it happens to (AttributeError for !!timestamp x)

@@ -174,6 +174,8 @@ def read_yaml(path: Path, expected: str = "一个案件的键值对") -> tuple[S
         return source, [Problem(source.name, line, "", f"一个文件只能写一个案件（这里有 {len(documents)} 个 YAML 文档，用 --- 分开了）")]
     problems: list[Problem] = []
     source.data = _build(documents[0], (), source, problems, set())
+    if source.data is None and not problems:  # `---`, `~` or `null` alone: nothing, said otherwise
+        problems.append(Problem(source.name, documents[0].start_mark.line + 1, "", f"文件没有内容（应为{expected}）"))
     return source, problems
 
 

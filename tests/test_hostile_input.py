@@ -80,10 +80,17 @@ CATALOGUE: list[tuple[str, str | bytes, int, str]] = [
      "不是 UTF-8 编码"),
     ("nul.yaml", case_text("XY-H-26", "complaint: 停\0水\n"), 4, "NUL 字符"),
     ("control-char.yaml", case_text("XY-H-27", "complaint: 停水\x1b[2J\n"), 4, "不允许的控制字符 U+001B（第 4 行）"),
+    ("escaped-control-char.yaml", case_text("XY-H-42", 'complaint: "停水\\e[2J\\x07"\n'), 4, "complaint: 含有控制字符 U+001B"),
+    ("blank-text.yaml", seed_with(1, "").replace("reporter: 曾宪科", "reporter: '\u3000 '").replace("XY-2013-000042", "XY-H-43"),
+     SEED.splitlines().index("reporter: 曾宪科") + 1, "reporter: 只有空白"),
+    ("date-as-text.yaml", seed_with(1, "").replace("department: 市城管执法局", "department: 2013-01-10")
+     .replace("XY-2013-000042", "XY-H-44"), SEED.splitlines().index("- department: 市城管执法局") + 1, "日期当作文字时请加引号"),
     ("empty.yaml", "", 1, "文件是空的"),
     ("blank.yaml", " \n\n\t\n", 1, "文件是空的"),
     ("only-bom.yaml", b"\xef\xbb\xbf", 1, "文件是空的"),
     ("comments-only.yaml", "# 草稿\n# 还没写\n", 1, "文件只有注释"),
+    ("null.yaml", "~\n", 1, "文件没有内容"),
+    ("document-marker-only.yaml", "---\n", 2, "文件没有内容"),
     ("top-level-list.yaml", "- id: XY-H-28\n", 1, "文件顶层应是一个案件的键值对"),
     ("top-level-scalar.yaml", "XY-H-29\n", 1, "文件顶层应是一个案件的键值对"),
     # Ids that try to leave the cases/ directory of the site, or break lines
@@ -308,14 +315,16 @@ def test_a_file_name_with_control_characters_is_shown_escaped(tmp_path, run):
 
 def test_values_echoed_in_messages_are_short_and_escaped(tmp_path, run):
     cases = write_cases(tmp_path / "cases", {
-        "a.yaml": make_case(id="XY-A", category="\x1b]0;pwned\x07" + "很长" * 1000),
+        "a.yaml": make_case(id="XY-A", category="\x1b]0;pwned\x07"),
         "b.yaml": make_case(id="XY-B", **{"\x1b[2J": "x"}),
+        "c.yaml": make_case(id="XY-C", category="很长" * 1000),
     })
     code, _, stderr = run("check", "--cases", cases)
     assert code == 1
     assert "\x1b" not in stderr and "\x07" not in stderr
-    assert "a.yaml:" in stderr and "category:" in stderr and "\\u001b]0;pwned\\u0007" in stderr
+    assert "a.yaml:13: category: 含有控制字符 U+001B" in stderr
     assert "b.yaml:" in stderr and "未知的键“\\u001b[2J”" in stderr
+    assert "c.yaml:13: category: “" + "很长" * 15 + "…”不在categories.yaml中" in stderr
     assert len(stderr) < 3000
 
 

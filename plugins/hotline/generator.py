@@ -61,6 +61,7 @@ class CaseGenerator(Generator):
             self.build.abort()
             raise BuildFailed(str(e)) from None
         self.build.written |= out.written
+        self.build.checked |= out.checked
         self.build.keys = out.keys
 
     def _base_key(self) -> str:

@@ -50,6 +50,7 @@ class SiteWriter:
         self.base_key = base_key
         self.recheck = recheck
         self.written: set[str] = set()
+        self.checked: set[str] = set()  # files the guard has read: all written ones, and some others' (search index)
         self.keys: dict[str, str] = {}
         self.reused = 0
 
@@ -103,6 +104,7 @@ class SiteWriter:
 
     def _done(self, relpath: str, target: Path) -> None:
         self.written.add(relpath)
+        self.checked.add(relpath)
         signals.content_written.send(str(target), context=self.context)
 
 

@@ -131,3 +131,4 @@ def _guard(out: SiteWriter, path: Path, case_pages: dict[str, str]) -> None:
         if url in case_pages:
             scope = frozenset({case_pages[url]})
     out.guard.check(relpath, data, scope)
+    out.checked.add(relpath)

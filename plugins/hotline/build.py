@@ -21,7 +21,7 @@ from pelican.settings import read_settings
 from .guard import Guard, LeakError
 from .output import fingerprint
 from .problems import BuildFailed
-from .publish import PublishError, build_lock, discard, prepare_staging, staging_path, swap_in
+from .publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
 
 if TYPE_CHECKING:
     from .casedata import CaseSet
@@ -59,6 +59,7 @@ class Build:
         self.staging = staging_path(final)
         self.guard: Guard | None = None
         self.written: set[str] = set()
+        self.checked: set[str] = set()  # read by the guard already (our files, the search index)
         self.previous = final if final.is_dir() else None
         self.cache = final.parent / f".{final.name}.cache" / "cases.pickle"  # private: never inside the output
         old = _read_manifest(final / MANIFEST)
@@ -90,7 +91,7 @@ class Build:
             if self.guard is None:
                 raise BuildFailed("构建没有读取案件（插件 hotline 的生成器没有运行），已发布的网站保持不变。")
             self.report("检查输出", 0, 1)
-            self.guard.check_tree(self.staging, self.written)
+            self.guard.check_tree(self.staging, self.checked)
             self.report("检查输出", 1, 1)
             manifest = self.staging / MANIFEST
             manifest.parent.mkdir(exist_ok=True)
@@ -155,6 +156,10 @@ def run_pelican(
         pelican.hotline_build.progress = progress
     try:
         pelican.run()
+    except OSError as e:  # a full disk or an unwritable directory while writing: no traceback
+        build = getattr(pelican, "hotline_build", None)
+        where = e.filename or (build.final if build else pelican.output_path)
+        raise BuildFailed(os_error_text("写入", where, e) + "构建已中止，已发布的网站保持不变。") from None
     finally:
         build = getattr(pelican, "hotline_build", None)
         if build is not None:

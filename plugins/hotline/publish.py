@@ -50,9 +50,14 @@ def _lock_path(final: Path) -> Path:
     return final.parent / f".{final.name}.lock"
 
 
-def _os_error(action: str, path: Path, error: OSError) -> PublishError:
+def os_error_text(action: str, path: Path | str, error: OSError) -> str:
+    """`action path` failed, said in Chinese with a reason a person can act on."""
     reason = _REASONS.get(error.errno, error.strerror or str(error))
-    return PublishError(f"{action} {path} 失败：{reason}（{error.strerror}）。")
+    return f"{action} {path} 失败：{reason}（{error.strerror}）。"
+
+
+def _os_error(action: str, path: Path, error: OSError) -> PublishError:
+    return PublishError(os_error_text(action, path, error))
 
 
 def _remove(path: Path) -> None:

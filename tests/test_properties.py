@@ -201,7 +201,8 @@ def mutated_records(draw) -> dict:
             case.pop(key, None)
         else:
             case[key] = draw(ODD_VALUES)
-    if draw(st.booleans()) and isinstance(case.get("handling"), list) and case["handling"]:
+    if draw(st.booleans()) and isinstance(case.get("handling"), list) and case["handling"] \
+            and isinstance(case["handling"][0], dict):
         field = draw(st.sampled_from(["department", "assigned_at", "finding", "action", "finished_at", "extra"]))
         case["handling"] = [{**case["handling"][0], field: draw(ODD_VALUES)}]
     return case

@@ -83,7 +83,9 @@ def site(tmp_path_factory) -> Path:
     write_cases(root / "cases", cases, departments=departments, categories=categories)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
-        run_pelican(ROOT / "pelicanconf.py", {"CASES_PATH": str(root / "cases"), "OUTPUT_PATH": str(root / "out")})
+        # With SITEURL, as published: absolute URLs in feeds and a sitemap.xml too.
+        run_pelican(ROOT / "pelicanconf.py", {"CASES_PATH": str(root / "cases"), "OUTPUT_PATH": str(root / "out"),
+                                              "SITEURL": "https://12345.example.invalid"})
     return root / "out"
 
 

@@ -331,3 +331,36 @@ def test_an_undeclared_phone_in_parentheses_or_dots_is_scrubbed(tmp_root, regist
     (record,) = records_of(tmp_root, registries, case)
     public, _ = anonymiser([record], registries).anonymise(record)
     assert not re.search(r"\d{3}", public.complaint), public.complaint
+
+
+@st.composite
+def mutated_registries(draw) -> tuple[list, list]:
+    departments = [dict(d) for d in DEPARTMENTS]
+    categories = [dict(c) for c in CATEGORIES]
+    for entries, keys in ((departments, ["name", "phone", "aliases", "slug", "extra"]), (categories, ["name", "slug", "phone"])):
+        for _ in range(draw(st.integers(0, 3))):
+            entry = entries[draw(st.integers(0, len(entries) - 1))]
+            key = draw(st.sampled_from(keys))
+            if draw(st.booleans()):
+                entry.pop(key, None)
+            else:
+                entry[key] = draw(ODD_VALUES)
+        if draw(st.booleans()):
+            entries.append(draw(st.one_of(ODD_VALUES, st.just({"name": entries[0].get("name")}))))
+    return departments, categories
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated_registries())
+def test_loading_never_crashes_on_generated_registries(tmp_root, registries_pair):
+    departments, categories = registries_pair
+    root = tmp_root / f"reg{next(SITES)}"
+    try:
+        cases = write_cases(root, {"a.yaml": make_case()}, departments=departments, categories=categories)
+    except yaml.YAMLError:
+        assume(False)
+    result, problems = load_cases(cases, TZ)
+    assert (result is None) == bool(problems)
+    for problem in problems:
+        assert problem.message and "\n" not in str(problem)
+    event("valid" if result else "refused")

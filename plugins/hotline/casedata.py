@@ -96,6 +96,7 @@ def _read_case(path: Path, registries: Registries | None, tz: ZoneInfo) -> tuple
     if source.data is None:
         return None, found
     record, more = validate(source, registries, tz)
+    source.data = None  # the record holds what is needed; the raw tree only costs memory
     reported = {p.field for p in found}
     found += [p for p in more if p.field not in reported]
     return (record if not found else None), found

@@ -188,3 +188,16 @@ def test_given_name_that_is_also_a_place_stays_and_is_not_guarded():
     text, values = anonymise("周胜利反映胜利路路灯不亮，胜利说已经一个月了。", caller={"name": "周胜利", "gender": "male"})
     assert text == "周先生反映胜利路路灯不亮，周先生说已经一个月了。"
     assert "胜利" not in {v.value for v in values if not v.strong}
+
+
+def test_an_id_number_without_its_checksum_is_scrubbed():
+    caller = {"name": "何丽华", "gender": "female", "id_number": "41150219870315452X"}
+    text, _ = anonymise("证件号码前十七位41150219870315452。", caller=caller)
+    assert "41150219870315452" not in text
+
+
+def test_an_undeclared_mobile_in_parentheses_or_with_dots_is_scrubbed():
+    for spelling in ("(139)1234-5678", "（139）12345678", "139.1234.5678"):
+        text, values = anonymise(f"邻居电话{spelling}。", caller={"name": "何丽华", "gender": "female"})
+        assert "×××" in text and "1234" not in text, text
+        assert any(number_key(v.value) == "13912345678" for v in values)

@@ -310,10 +310,6 @@ def test_anonymiser_is_deterministic_and_idempotent(tmp_root, registries, exampl
     assert json.dumps(second.texts(), ensure_ascii=False) == json.dumps(first.texts(), ensure_ascii=False)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "anonymise.Anonymiser: a word that is both one record's redact term (→ 某某) and another "
-    "caller's name (→ 何先生) gets the replacement of whichever record was added last, so a "
-    "case's published text depends on the order of the files (both are scrubbed: no leak)"))
 def test_the_anonymiser_does_not_depend_on_the_order_of_records(tmp_root, registries):
     published = make_case(complaint="何丽建多次来电反映小区停水。", redact=["何丽建"])
     withheld = make_case(id="XY-2013-000099", publish=False, caller={"name": "何丽建", "gender": "male"})
@@ -321,10 +317,6 @@ def test_the_anonymiser_does_not_depend_on_the_order_of_records(tmp_root, regist
     assert anonymiser([a, b], registries).anonymise(a)[0] == anonymiser([b, a], registries).anonymise(a)[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "anonymise.PATTERNS: a phone number no record declares, written with parentheses or dots "
-    "((139)1234-5678, 139.1234.5678), is not recognised, so it is published; the guard only "
-    "knows declared numbers and those the patterns found"))
 @pytest.mark.parametrize("spelling", ["（139）1234-5678", "(139)12345678", "139.1234.5678"])
 def test_an_undeclared_phone_in_parentheses_or_dots_is_scrubbed(tmp_root, registries, spelling):
     case = make_case(complaint=f"邻居的电话是{spelling}，请帮忙联系。")

@@ -37,6 +37,11 @@ HONORIFICS = {"male": "先生", "female": "女士", "unknown": "某"}
 PLACEHOLDER = "×××"  # what a removed number, address or account becomes
 REDACTED = "某某"  # what a `redact` term (a third party's name) becomes
 
+
+def _REPLACEMENT_ORDER(replacement: str) -> tuple[int, str]:
+    """A person's public form (何先生) before 某某 before ×××, then by text."""
+    return ({REDACTED: 1, PLACEHOLDER: 2}.get(replacement, 0), replacement)
+
 # Patterns see the text folded to ASCII digits, letters and signs (`_FOLD`:
 # one character for one, so match offsets hold for the original text).
 _FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
@@ -60,7 +65,7 @@ PATTERN_KINDS = {
 PATTERNS = re.compile("|".join([
     r"(?P<email>[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})",
     rf"(?P<id18>(?<![0-9A-Za-z]){_D}{{6}}{_SEP}{_D}{{8}}{_SEP}{_D}{{3}}[0-9Xx](?![0-9A-Za-z]))",
-    rf"(?P<mobile>(?<![0-9])(?:(?:\+|00)?86{_SEP})?1[3-9]{_D}(?:{_SEP}{_D}){{8}}(?![0-9]))",
+    rf"(?P<mobile>(?<![0-9])(?:(?:\+|00)?86{_SEP})?(?:\(1[3-9]{_D}\)|1[3-9]{_D})(?:[ .\-‐‑–—]?{_D}){{8}}(?![0-9]))",
     rf"(?P<card>(?<![0-9]){_D}{{4}}(?:{_SEP}{_D}{{4}}){{2,3}}(?:{_SEP}{_D}{{1,3}})?(?![0-9]))",
     rf"(?P<id15>(?<![0-9]){_D}{{15}}(?![0-9]))",
     rf"(?P<landline>(?<![0-9])(?:[（(]0{_D}{{2,3}}[)）]|0{_D}{{2,3}}){_SEP}{_D}{{7,8}}(?![0-9]))",
@@ -163,16 +168,26 @@ class Anonymiser:
         self._districts = districts
         self._public_words = set(districts) | set(registries.category_by_name) | set(registries.department_by_name)
         self._keep_numbers = {number_key(d.phone) for d in registries.departments if d.phone}
-        self._literals = ahocorasick.Automaton()
         self._numbers: dict[str, str] = {}
+        replacements: dict[str, str] = {}
         for record in records:
             for value in record_values(record):
                 if not value.strong or value.value in self._public_words:
                     continue
                 if value.kind == NUMBER:
-                    self._numbers.setdefault(number_key(value.value), PLACEHOLDER)
+                    key = number_key(value.value)
+                    self._numbers.setdefault(key, PLACEHOLDER)
+                    if len(key) == 18:  # an ID's first 17 digits fix its checksum: they are the ID
+                        self._numbers.setdefault(key[:17], PLACEHOLDER)
                 else:
-                    self._literals.add_word(value.value, (len(value.value), self._replacement(record, value)))
+                    # A word two records declare (one's redact term, another's name)
+                    # gets the same replacement whatever order the files come in.
+                    new = self._replacement(record, value)
+                    old = replacements.setdefault(value.value, new)
+                    replacements[value.value] = min(old, new, key=_REPLACEMENT_ORDER)
+        self._literals = ahocorasick.Automaton()
+        for word, replacement in replacements.items():
+            self._literals.add_word(word, (len(word), replacement))
         if len(self._literals):
             self._literals.make_automaton()
         # Everything besides a record itself that its anonymised form depends on.

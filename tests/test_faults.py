@@ -33,11 +33,6 @@ def hotline_build(cases: Path, out: Path, timeout: float = 300) -> subprocess.Co
                           capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
-def public(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A site without the build's own manifest (.hotline/), whose keys name the cases directory."""
-    return {name: data for name, data in files.items() if not name.startswith(".hotline/")}
-
-
 def leftovers(out: Path) -> list[str]:
     """What a build leaves next to the output besides its lock and load cache."""
     return sorted(p.name for p in out.parent.iterdir()
@@ -65,7 +60,7 @@ def corpus(tmp_path_factory) -> tuple[Path, Path, dict[str, bytes]]:
     shutil.copytree(root / "cases", changed)
     change_every_page(changed, NEW)
     assert hotline_build(changed, root / "new").returncode == 0
-    return root / "cases", root / "out", public(tree(root / "new"))
+    return root / "cases", root / "out", tree(root / "new")
 
 
 @pytest.fixture
@@ -102,12 +97,12 @@ def test_sigkill_at_random_moments_never_leaves_a_half_published_site(site, new_
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         now = tree(out)
-        assert now == published or public(now) == new, f"after a kill at {delay:.2f} s the output is neither the old nor the new site"
+        assert now == published or now == new, f"after a kill at {delay:.2f} s the output is neither the old nor the new site"
         states.append("old" if now == published else "new")
         published = now  # if it was published before the kill, later kills must keep this one
     result = hotline_build(cases, out)
     assert result.returncode == 0, result.stderr
-    assert public(tree(out)) == new
+    assert tree(out) == new
     assert leftovers(out) == []
     assert "old" in states, states  # at least one kill landed while writing
 
@@ -173,11 +168,11 @@ def test_sigkill_at_each_step_of_writing_and_publishing(site, new_site, point, e
     if expected == "missing":
         assert not out.exists() and tree(out.parent / f".{out.name}.old") == published
     else:
-        assert tree(out) == published if expected == "old" else public(tree(out)) == new_site
+        assert tree(out) == published if expected == "old" else tree(out) == new_site
     result = hotline_build(cases, out)
     assert result.returncode == 0, result.stderr
     assert leftovers(out) == []
-    assert public(tree(out)) == new_site
+    assert tree(out) == new_site
 
 
 def test_a_corrupt_load_cache_is_ignored(site):
@@ -321,5 +316,5 @@ def test_two_builds_started_at_once_give_one_complete_site(site, new_site):
     # Both reach the lock within a second of each other; a build takes longer.
     assert codes == [0, 1], results
     assert any("另一个构建正在写入" in err for code, err in results if code == 1)
-    assert public(tree(out)) == new_site
+    assert tree(out) == new_site
     assert leftovers(out) == []

@@ -100,3 +100,17 @@ def test_new_private_value_rechecks_reused_pages(site):
     with pytest.raises(SystemExit, match="隐私保护"):
         site()
     assert {p: p.read_bytes() for p in site.out.rglob("*") if p.is_file()} == before
+
+
+def test_manifest_is_kept_beside_the_output_and_a_replaced_output_is_not_trusted(site):
+    site()
+    assert not (site.out / ".hotline").exists()
+    assert (site.out.parent / ".out.cache" / "manifest.json").is_file()
+    # Someone restores the site from elsewhere, with a page that differs from what the build made.
+    copy = site.out.parent / "copy"
+    shutil.copytree(site.out, copy)
+    (copy / "cases/XY-1.html").write_text("旧页面", "utf-8")
+    shutil.rmtree(site.out)
+    copy.rename(site.out)
+    site()
+    assert "管道损坏致停水" in (site.out / "cases/XY-1.html").read_text("utf-8")

@@ -43,7 +43,6 @@ class Summary:
         return cls(len(cases.facts), len(cases.cases), withheld)
 
 
-MANIFEST = ".hotline/manifest.json"  # in the output: keys of the files, no content
 
 
 class Build:
@@ -61,8 +60,14 @@ class Build:
         self.written: set[str] = set()
         self.checked: set[str] = set()  # read by the guard already (our files, the search index)
         self.previous = final if final.is_dir() else None
-        self.cache = final.parent / f".{final.name}.cache" / "cases.pickle"  # private: never inside the output
-        old = _read_manifest(final / MANIFEST)
+        # Private, beside the output and never in it: the load cache, and the
+        # manifest (the key of each published file, and a fingerprint of the
+        # private values they were guarded against) of the site it describes.
+        self.cache = final.parent / f".{final.name}.cache" / "cases.pickle"
+        self.manifest = self.cache.parent / "manifest.json"
+        old = _read_manifest(self.manifest)
+        if self.previous is None or old.get("output") != _identity(final):
+            old = {}  # the output is not the site the manifest describes: reuse nothing
         self.old_keys: dict[str, str] = old.get("keys", {})
         self.old_values: str = old.get("values", "")
         self.keys: dict[str, str] = {}
@@ -93,17 +98,27 @@ class Build:
             self.report("检查输出", 0, 1)
             self.guard.check_tree(self.staging, self.checked)
             self.report("检查输出", 1, 1)
-            manifest = self.staging / MANIFEST
-            manifest.parent.mkdir(exist_ok=True)
-            manifest.write_text(json.dumps({"values": self.values, "keys": self.keys}, sort_keys=True), "utf-8")
             self._link_unchanged()
             swap_in(self.staging, self.final)
+            self._write_manifest()
         except LeakError as e:
             raise BuildFailed(str(e)) from None
         except PublishError as e:
             raise BuildFailed(str(e)) from None
         finally:
             self.abort()
+
+    def _write_manifest(self) -> None:
+        """Record what the published site was made from; without it the next
+        build is only slower, so a failure to write it is not an error."""
+        data = {"output": _identity(self.final), "values": self.values, "keys": self.keys}
+        try:
+            self.manifest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.manifest.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, sort_keys=True), "utf-8")
+            os.replace(tmp, self.manifest)
+        except OSError:
+            pass
 
     def guard_with(self, guard: Guard, values_key: str) -> None:
         """Use `guard`; `values_key` fingerprints its private values."""
@@ -131,6 +146,15 @@ class Build:
         """Drop the staging directory and the lock; the output stays as it was."""
         discard(self.staging)
         self._held.close()
+
+
+def _identity(path: Path) -> list[int] | None:
+    """Device and inode of a directory: a published site swapped in by a build is a new one."""
+    try:
+        info = path.stat()
+        return [info.st_dev, info.st_ino]
+    except OSError:
+        return None
 
 
 def _read_manifest(path: Path) -> dict:

@@ -50,8 +50,7 @@ def build_site(settings: Path, overrides: dict[str, Any], stream: TextIO | None 
 
 def summary(build: Build, seconds: float) -> str:
     """构建完成：读取 … 个案件 … 用时 … 秒 (and where the site is)."""
-    site = [p.relative_to(build.final) for p in build.final.rglob("*") if p.is_file()]
-    files = [p for p in site if not p.parts[0].startswith(".")]  # not the build's own .hotline/
+    files = [p.relative_to(build.final) for p in build.final.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
     s = build.summary
     read = f"读取 {s.cases} 个案件，公开 {s.published} 个，不公开 {s.withheld} 个" if s else "没有读取案件"

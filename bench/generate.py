@@ -80,8 +80,9 @@ def _public_vocabulary() -> frozenset[str]:
 class Generator:
     """Draws every case from one seeded random stream, in order."""
 
-    def __init__(self, n: int, seed: int):
+    def __init__(self, n: int, seed: int, hard: bool = False):
         self.n = n
+        self.hard = hard
         self.rng = random.Random(f"hotline-bench:{seed}")
         self.years = max(1, min(MAX_YEARS, round(n / CASES_PER_YEAR)))
         self.vocabulary = _public_vocabulary()
@@ -163,7 +164,7 @@ class Generator:
             local = self.pick("2345689") + f"{rng.randrange(10**6):06d}"
             if local not in PUBLIC_NUMBERS:
                 break
-        if r < 0.97:
+        if r < 0.97 or not self.hard:
             return "0376" + local, self.pick((f"0376-{local}", f"(0376){local}", f"（0376）{local}", f"0376 {local[:3]} {local[3:]}"))
         return local, local
 
@@ -229,7 +230,7 @@ class Generator:
         d = person.phone_digits
         if r < 0.04 and len(d) == 11 and d[0] == "1":
             return self.pick((f"其联系电话为{d[:3]} {d[3:7]} {d[7:]}", f"联系电话{d[:3]}-{d[3:7]}-{d[7:]}", f"手机号{d}")), []
-        if r < 0.07 and person.room:
+        if r < 0.07 and person.room and (self.hard or "-" not in person.room):
             return f"其居住的{person.room}室内也受到影响".replace("室室", "室"), []
         if r < 0.09:
             return f"其本人{person.name}多次到现场查看", []
@@ -342,15 +343,23 @@ def _redact(terms: list[str]) -> list[str]:
     return [f"redact: [{', '.join(terms)}]"] if terms else []
 
 
-def generate(directory: Path, n: int, seed: int = 1) -> dict[str, int]:
-    """Write a case set of `n` cases into `directory` (emptied first); counts by status."""
+def generate(directory: Path, n: int, seed: int = 1, hard: bool = False) -> dict[str, int]:
+    """Write a case set of `n` cases into `directory` (emptied first); counts by status.
+
+    `hard` also writes two spellings that the output guard, as of this
+    writing, takes for leaks in unrelated numbers at scale (so the build
+    stops): local phone numbers without the area code (5813793 found in a
+    run of figures on stats/index.html at 100,000 cases) and rooms written
+    11-2-903 in the complaint (searched as the bare digits 112903, found in
+    0.1129032 in stats/stats.json at 10,000 cases).
+    """
     directory = Path(directory)
     if directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     for registry in REGISTRIES:
         shutil.copyfile(ROOT / "cases_data" / registry, directory / registry)
-    gen = Generator(n, seed)
+    gen = Generator(n, seed, hard)
     counts: dict[str, int] = {}
     sequence: dict[int, int] = {}
     made: set[Path] = set()
@@ -374,9 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("directory", type=Path, help="输出的案件目录（会先清空）")
     p.add_argument("-n", "--cases", type=int, default=10_000, help="案件数（默认 10000）")
     p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
+    p.add_argument("--hard", action="store_true", help="也写不带区号的七位电话和 11-2-903 式门牌（目前会让输出检查误报而中止构建）")
     args = p.parse_args(argv)
     start = time.perf_counter()
-    counts = generate(args.directory, args.cases, args.seed)
+    counts = generate(args.directory, args.cases, args.seed, args.hard)
     print(f"已生成 {args.cases} 个案件到 {args.directory}（{time.perf_counter() - start:.1f} 秒）：{counts}")
     return 0
 

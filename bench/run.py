@@ -400,11 +400,11 @@ def machine() -> dict:
             "python": platform.python_version(), "pelican": pelican.__version__, "hugo": hugo}
 
 
-def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None) -> dict:
+def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None, hard: bool = False) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     cases_dir = work / "cases"
     start = time.perf_counter()
-    counts = generate.generate(cases_dir, n, seed)
+    counts = generate.generate(cases_dir, n, seed, hard)
     print(f"已生成 {n} 个案件（{time.perf_counter() - start:.1f} 秒）：{counts}", flush=True)
     ours, pelican, hugo = Ours(work, cases_dir), Pelican(work), Hugo(work)
     sites = {"ours": ours, "pelican": pelican, "hugo": hugo}
@@ -575,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", metavar="名称", help=f"只测这些（逗号分隔，可写前缀 ours、pelican、hugo）：{', '.join(MEASUREMENTS)}")
     p.add_argument("--skip", metavar="名称", help="跳过这些（同上）")
     p.add_argument("--seed", type=int, default=1, help="生成案件的随机种子（默认 1）")
+    p.add_argument("--hard", action="store_true", help="生成案件时加上目前会让输出检查误报的写法（见 generate.py --hard）")
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotline-bench", help="工作目录（案件和各网站的输出）")
     p.add_argument("--results", type=Path, default=BENCH / "results", help="结果 JSON 的目录（默认 bench/results）")
     args = p.parse_args(argv)
@@ -582,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
     names = selected(args.only, args.skip)
     if not names:
         p.error("没有要测的项目")
-    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results)
+    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard)
     print()
     print(table(report))
     if "file" in report:

@@ -263,3 +263,18 @@ def test_text_without_private_values_passes(text: str) -> None:
     digits = "".join(c for c in text if c.isdigit())
     assume("何" not in text and "13837612045" not in digits and "4115021987" not in digits)
     Guard(VALUES).check("cases/x.html", text)
+
+
+def test_no_false_alarm_from_chart_coordinates_or_decimal_fractions():
+    """Seen at scale: a 7-digit phone inside SVG coordinates, a room number inside a rate."""
+    from hotline.guard import Guard
+    from hotline.private import NUMBER, TEXT, PrivateValue
+
+    guard = Guard([PrivateValue("5813793", "XY-1", "caller.phone", NUMBER),
+                   PrivateValue("11-2-903", "XY-2", "complaint（门牌号）", TEXT)])
+    guard.check("stats/index.html", '<g transform="rotate(320 345.581379 301.719292)">')
+    guard.check("stats/stats.json", '{"followup_rate": 0.1129032258}')
+    with pytest.raises(LeakError):
+        guard.check("cases/x.html", "电话 581-3793")
+    with pytest.raises(LeakError):
+        guard.check("cases/y.html", "住 11-2-903 室")

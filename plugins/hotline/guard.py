@@ -52,6 +52,7 @@ _MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
 _MAX_EXTENSION = 4
 _MIN_TEXT = 2
 _MIN_NUMBER = 7
+_MIN_DIGIT_TEXT = 5  # a room number 3-2-401, matched as whole digit groups only
 
 
 def _decode_json_escape(m: re.Match[str]) -> str:
@@ -152,6 +153,10 @@ class Guard:
                 key = _number_key(value.value)
                 # The first 17 digits of an ID fix its checksum X: a leak alone.
                 keys, table, minimum = {key, key.removesuffix("x")}, self._numbers, _MIN_NUMBER
+            elif normalise(value.value).isdigit():
+                # A text value made of digits once separators go (a room 11-2-903)
+                # is a number: found as a digit run, never inside another (0.1129032).
+                keys, table, minimum = {normalise(value.value)}, self._numbers, _MIN_DIGIT_TEXT
             else:
                 keys, table, minimum = {normalise(value.value)}, texts, _MIN_TEXT
             for key in keys:
@@ -229,7 +234,7 @@ class Guard:
                     return value
         if self._numbers:
             for run in _NUMBER_RUN.finditer(expanded):
-                if run.end() - run.start() < _MIN_NUMBER:
+                if run.end() - run.start() < _MIN_DIGIT_TEXT:
                     continue  # too short to hold a number worth guarding (dates, counts)
                 value = self._find_number(run.group(), scope)
                 if value is not None:
@@ -247,7 +252,7 @@ class Guard:
         """
         groups = _NUMBER_GROUP.findall(run)
         digits = "".join(groups)
-        if len(digits) < _MIN_NUMBER:
+        if len(digits) < _MIN_DIGIT_TEXT:
             return None
         bounds = list(itertools.accumulate(map(len, groups), initial=0))
         for start in bounds[:-1]:
@@ -262,8 +267,12 @@ class Guard:
                     entry = self._numbers.get(digits[begin:end])
                     if entry is None:
                         continue
-                    if bounds[bisect.bisect_left(bounds, end)] - end > _MAX_EXTENSION:
-                        continue
+                    closing = bisect.bisect_left(bounds, end)  # the group boundary at or after `end`
+                    if bounds[closing] != end and (
+                        bounds[closing] - end > _MAX_EXTENSION or bounds[closing - 1] > begin
+                        or end - begin < _MIN_NUMBER
+                    ):
+                        continue  # an extension runs on in the value's own last group, never in another
                     value = entry.hit(scope)
                     if value is not None:
                         return value

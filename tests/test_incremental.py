@@ -67,6 +67,18 @@ def test_edit_rewrites_the_case_and_what_lists_it_only(site):
     assert len(changed) < len(first) / 3
 
 
+def test_edit_reaches_every_output_that_carries_the_case(site):
+    """Cached outputs are keyed by the case's content: an edit reaches each of them."""
+    site()
+    path = site.cases / "2013/03/XY-3.yaml"
+    path.write_text(path.read_text("utf-8").replace("影响居民正常生活", "严重影响居民正常生活"), "utf-8")
+    site()
+    carriers = ("cases/XY-3.html", "cases/index.html", "archive/2013/03/index.html", "feeds/all.atom.xml",
+                "open311/v2/requests.json", "open311/v2/requests/XY-3.json", "open311/bulk/requests.csv")
+    for relpath in carriers:
+        assert "严重影响居民正常生活" in (site.out / relpath).read_text("utf-8-sig"), relpath
+
+
 def test_template_change_reaches_every_page(site, tmp_path):
     site()
     theme = tmp_path / "theme"

@@ -12,6 +12,7 @@ What was removed is returned as `PrivateValue`s for the output guard.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -286,6 +287,7 @@ class Anonymiser:
             supervision_level=record.supervision_level,
             reporter=clean(record.reporter, "reporter"),
         )
+        case = dataclasses.replace(case, digest=fingerprint(case))
         # A weak value still in the scrubbed text was kept on purpose (a place
         # name like 胜利路); it cannot be a target of the guard for this case.
         public_text = "\n".join(case.texts().values())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import partial
 from html import escape
 
 from feedgen.feed import FeedGenerator
@@ -34,7 +35,9 @@ def write_feeds(cases: CaseSet, out: SiteWriter, env: Environment, settings: Hot
     newest = cases.cases[0].resolved_at if cases.cases else EPOCH
     by_kind = listings(cases)
     for listing in by_kind["cases"] + by_kind["category"] + by_kind["department"]:
-        out.write(listing.feed, feed_xml(listing, settings, site_url, newest))
+        key = (listing.kind, listing.title, listing.first, site_url, newest,
+               [c.digest for c in listing.cases[:FEED_ENTRIES]])
+        out.write_cached(listing.feed, key, partial(feed_xml, listing, settings, site_url, newest))
 
 
 def feed_xml(listing: Listing, settings: HotlineSettings, site_url: str, newest: dt.datetime) -> bytes:

@@ -36,11 +36,7 @@ class Listing:
     cases: tuple[PublicCase, ...]  # newest first
     subject: Category | Department | District | str | None = None  # str: a `YYYY/MM` month
     feed: str | None = None  # relpath of its Atom feed
-
-    @property
-    def areas(self) -> tuple[str, ...]:
-        """The areas its cases name, in first-seen order (for district listings)."""
-        return tuple(dict.fromkeys(c.area for c in self.cases if c.area))
+    areas: tuple[str, ...] = ()  # district listings: the areas its cases name, in first-seen order
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,30 +71,36 @@ class Page:
 
 def listings(cases: CaseSet) -> dict[str, list[Listing]]:
     """Every listing, by kind, each kind in its display order."""
-    def having(predicate) -> tuple[PublicCase, ...]:
-        return tuple(c for c in cases.cases if predicate(c))
+    groups: dict[tuple[str, object], list[PublicCase]] = {}
+    for case in cases.cases:  # one pass: each case goes to its category, departments, district and month
+        for group in (("category", case.category), ("district", case.district), ("month", case.month),
+                      *(("department", d) for d in case.departments)):
+            groups.setdefault(group, []).append(case)
+
+    def having(kind: str, subject: object) -> tuple[PublicCase, ...]:
+        return tuple(groups.get((kind, subject), ()))
+
+    def areas(district: District) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.area for c in having("district", district) if c.area))
 
     months = sorted({c.month for c in cases.cases}, reverse=True)
     return {
         "cases": [Listing("cases", KIND_NAMES["cases"], INDEX_URLS["cases"], cases.cases, feed=urls.FEED_ALL)],
         "category": [
-            Listing("category", cat.name, urls.category_url(cat), having(lambda c: c.category == cat), cat,
+            Listing("category", cat.name, urls.category_url(cat), having("category", cat), cat,
                     urls.category_feed_url(cat))
             for cat in cases.registries.categories
         ],
         "department": [
-            Listing("department", d.name, urls.department_url(d), having(lambda c: d in c.departments), d,
+            Listing("department", d.name, urls.department_url(d), having("department", d), d,
                     urls.department_feed_url(d))
             for d in cases.registries.departments
         ],
         "district": [
-            Listing("district", d.name, urls.district_url(d), having(lambda c: c.district == d), d)
+            Listing("district", d.name, urls.district_url(d), having("district", d), d, areas=areas(d))
             for d in cases.districts
         ],
-        "month": [
-            Listing("month", cn_month(m), urls.month_url(m), having(lambda c: c.month == m), m)
-            for m in months
-        ],
+        "month": [Listing("month", cn_month(m), urls.month_url(m), having("month", m), m) for m in months],
     }
 
 

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+from functools import partial
 
 from jinja2 import Environment
 
@@ -154,16 +155,21 @@ def _json(data) -> str:
 
 def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
     """Write the Open311 files, the bulk CSV and the 开放数据 page."""
-    requests = [service_request(c, settings) for c in cases.cases]
+    every_case = [c.digest for c in cases.cases]
     out.write(f"{BASE}/discovery.json", _json(discovery(cases, settings)))
     out.write(f"{BASE}/services.json", _json(services(cases, settings)))
-    out.write(f"{BASE}/requests.json", _json(requests))
-    for request in requests:
-        case_id = request["service_request_id"]
-        out.write(f"{BASE}/requests/{case_id}.json", _json([request]), scope=frozenset({case_id}))
-    out.write(BULK, bulk_csv(cases, settings))
+    out.write_cached(f"{BASE}/requests.json", every_case,
+                     lambda: _json([service_request(c, settings) for c in cases.cases]))
+    for case in cases.cases:
+        out.write_cached(f"{BASE}/requests/{case.id}.json", case.digest,
+                         partial(_one_request, case, settings), scope=frozenset({case.id}))
+    out.write_cached(BULK, every_case, lambda: bulk_csv(cases, settings))
     page = "open-data.html"
     out.write(page, env.get_template("open_data.html").render(
-        root=root_of(page), section="open-data", base=BASE, bulk=BULK, count=len(requests), services=services(cases, settings),
-        example=requests[0]["service_request_id"] if requests else None,
+        root=root_of(page), section="open-data", base=BASE, bulk=BULK, count=len(cases.cases),
+        services=services(cases, settings), example=cases.cases[0].id if cases.cases else None,
     ))
+
+
+def _one_request(case: PublicCase, settings: HotlineSettings) -> str:
+    return _json([service_request(case, settings)])

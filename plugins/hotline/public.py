@@ -99,6 +99,9 @@ class PublicCase:
     rehandled: int
     supervision_level: int | None
     reporter: str | None
+    # Fingerprint of every field above, set by the anonymiser: what a cached
+    # output made from this case is keyed by (cheaper than the case's repr).
+    digest: str = field(default="", repr=False, compare=False)
 
     @property
     def departments(self) -> tuple[Department, ...]:

@@ -81,7 +81,7 @@ def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:
         newer = cases.cases[i - 1] if i > 0 else None
         older = cases.cases[i + 1] if i + 1 < len(cases.cases) else None
         path = case_url(case)
-        key = (case, *((c.id, c.headline) if c else None for c in (newer, older)))
+        key = (case.digest, *((c.id, c.headline) if c else None for c in (newer, older)))
         return Output(path, f"案件 {case.id}", lambda: template.render(
             case=case, steps=timeline(case), newer=newer, older=older, section="cases", root=root_of(path)),
             frozenset({case.id}), key)
@@ -92,6 +92,7 @@ def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:
 def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings: HotlineSettings) -> list[Output]:
     listing_template = env.get_template("listing.html")
     directory = env.get_template("directory.html")
+    brief = _briefs(env)
     planned = []
     for kind, group in by_kind.items():
         if kind != "cases":
@@ -103,11 +104,26 @@ def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings
                 name = "全部案件列表" if kind == "cases" else f"{KIND_NAMES[kind]}“{listing.title}”的列表"
                 what = f"{name}第 {page.number} 页"
                 key = (kind, listing.title, listing.subject, len(listing.cases), listing.areas,
-                       page.number, page.count, page.cases)
+                       page.number, page.count, [c.digest for c in page.cases])
                 planned.append(Output(page.path, what, partial(
                     listing_template.render, page=page, listing=listing, index_url=INDEX_URLS[kind],
-                    section=kind, root=root_of(page.path)), key=key))
+                    section=kind, root=root_of(page.path), brief=brief), key=key))
     return planned
+
+
+def _briefs(env: Environment) -> Callable[[PublicCase, str], str]:
+    """`column_brief` of _column.html, rendered once per case and page depth:
+    a case appears in five listings, most of them at the same depth."""
+    column_brief = env.get_template("_column.html").module.column_brief
+    done: dict[tuple[str, str], str] = {}
+
+    def brief(case: PublicCase, root: str) -> str:
+        key = (case.id, root)
+        if key not in done:
+            done[key] = column_brief(case, root)
+        return done[key]
+
+    return brief
 
 
 def _refuse_collisions(planned: list[Output]) -> None:

@@ -50,9 +50,9 @@ def test_search_index_follows_an_edit(site):
     site()
     path = site.cases / "2013/03/XY-3.yaml"
     path.write_text(path.read_text("utf-8").replace("影响居民正常生活", "影响居民正常生活和洗衣做饭"), "utf-8")
-    before = (site.out / "pagefind/hotline-pages.txt").read_text("utf-8")
+    before = (site.out / "pagefind/2013/hotline-pages.txt").read_text("utf-8")
     site()
-    assert (site.out / "pagefind/hotline-pages.txt").read_text("utf-8") != before
+    assert (site.out / "pagefind/2013/hotline-pages.txt").read_text("utf-8") != before
 
 
 def test_edit_rewrites_the_case_and_what_lists_it_only(site):

@@ -11,6 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pagefind_bin_extended
 import pytest
@@ -19,10 +20,11 @@ from lxml import html
 
 from browser import LocalServer
 from hotline.build import run_pelican
+from hotline.casedata import load_cases
 from hotline.guard import Guard
 from hotline.output import SiteWriter
 from hotline.problems import BuildFailed
-from hotline.search import index_search
+from hotline.search import UNUSED, index_search
 from hotline.stable_index import stabilise
 
 SAMPLE = ROOT / "cases_data"
@@ -36,17 +38,29 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-def test_index_holds_the_case_articles_only(site):
-    assert (site / "pagefind/pagefind.js").is_file()
-    cases = {f"/cases/{p.name}" for p in (site / "cases").glob("XY-*.html")}
-    urls = set()
-    for fragment in (site / "pagefind/fragment").iterdir():
-        data = gzip.decompress(fragment.read_bytes())
-        urls.add(json.loads(data.removeprefix(b"pagefind_dcd"))["url"])
-    assert urls == cases
+@pytest.fixture(scope="module")
+def sample_cases():
+    cases, problems = load_cases(SAMPLE, ZoneInfo("Asia/Shanghai"))
+    assert not problems
+    return cases
+
+
+def test_index_holds_the_case_articles_only_one_shard_per_year(site, sample_cases):
+    years = {c.received_at.year for c in sample_cases.cases}
+    assert len(years) > 1
+    assert {p.name for p in (site / "pagefind").iterdir()} == {str(y) for y in years}
     filters = set()
-    for f in (site / "pagefind/filter").iterdir():
-        filters |= {name for name in ("类别", "部门", "年份") if name.encode() in gzip.decompress(f.read_bytes())}
+    for year in years:
+        shard = site / "pagefind" / str(year)
+        assert (shard / "pagefind.js").is_file() and (shard / "hotline-pages.txt").is_file()
+        assert not any((shard / name).exists() for name in UNUSED)
+        urls = set()
+        for fragment in (shard / "fragment").iterdir():
+            data = gzip.decompress(fragment.read_bytes())
+            urls.add(json.loads(data.removeprefix(b"pagefind_dcd"))["url"])
+        assert urls == {f"/cases/{c.id}.html" for c in sample_cases.cases if c.received_at.year == year}
+        for f in (shard / "filter").iterdir():
+            filters |= {name for name in ("类别", "部门", "年份") if name.encode() in gzip.decompress(f.read_bytes())}
     assert filters == {"类别", "部门", "年份"}
 
 
@@ -57,8 +71,10 @@ def test_search_page_is_local_and_says_it_needs_javascript(site):
     for src in doc.xpath("//script/@src | //link/@href"):
         assert not re.match(r"^(https?:)?//", src), src
         assert (page.parent / src).is_file(), src
-    form = doc.get_element_by_id("search-form")
-    assert (page.parent / form.get("data-bundle") / "pagefind.js").is_file()
+    bundles = doc.get_element_by_id("search-form").get("data-bundles").split()
+    assert bundles == sorted(bundles, reverse=True) and len(bundles) == len(list((site / "pagefind").iterdir()))
+    for bundle in bundles:
+        assert (page.parent / bundle / "pagefind.js").is_file()
 
 
 def search(page, query: str) -> tuple[str, list[str]]:
@@ -122,6 +138,27 @@ def test_filters_and_the_address_bar(site, page):
         assert links == ["/cases/XY-2013-001082.html"]
 
 
+def test_one_query_finds_cases_of_two_years_in_score_order(site, page, sample_cases):
+    """Each year is its own index; the page merges them and lists the
+    results of all of them, best first, as Pagefind's merge sorts them."""
+    year = {f"/cases/{c.id}.html": c.received_at.year for c in sample_cases.cases}
+    with LocalServer(site) as server:
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        status, links = search(page, "户口")
+        merged = page.evaluate("""async () => {
+            const pagefind = await import("/pagefind/2013/pagefind.js");
+            const found = await pagefind.search("户口");
+            const pages = await Promise.all(found.results.map((r) => r.data()));
+            return found.results.map((r, i) => [pages[i].url, r.score]);
+        }""")
+    assert {year[link] for link in links} == {2012, 2013}, links
+    scores = [score for _, score in merged]
+    assert scores == sorted(scores, reverse=True)
+    assert links == [url for url, _ in merged if url in links]
+    assert page.external_requests == []
+
+
 # --- failures: a missing or failing Pagefind stops the build, in Chinese ---
 
 def tiny(tmp_path: Path) -> tuple[Path, Path]:
@@ -129,12 +166,12 @@ def tiny(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def fake_pagefind(tmp_path: Path, body: str) -> Path:
-    """An executable standing in for Pagefind: `body` is Python, `site` its --site."""
+    """An executable standing in for Pagefind: `body` is Python, `bundle` its --output-path."""
     script = tmp_path / "fake-pagefind"
     script.write_text(f"#!{sys.executable}\nimport gzip, json, sys\nfrom pathlib import Path\n"
-                      f"site = Path(sys.argv[sys.argv.index('--site') + 1])\n{body}\n"
-                      "(site / 'pagefind').mkdir(exist_ok=True)\n"
-                      "(site / 'pagefind/pagefind-entry.json').write_text('{}')\n", "utf-8")
+                      f"bundle = Path(sys.argv[sys.argv.index('--output-path') + 1])\n{body}\n"
+                      "bundle.mkdir(parents=True, exist_ok=True)\n"
+                      "(bundle / 'pagefind-entry.json').write_text('{}')\n", "utf-8")
     script.chmod(0o755)
     return script
 
@@ -166,7 +203,7 @@ def test_failing_pagefind_fails_clearly(tmp_path, run, monkeypatch):
     ("index/zh-cn_1.pf_index", {"words": "何丽华"}),
 ])
 def test_the_compressed_index_is_guarded(tmp_path, run, monkeypatch, name, content):
-    body = (f"target = site / 'pagefind' / {name!r}\ntarget.parent.mkdir(parents=True)\n"
+    body = (f"target = bundle / {name!r}\ntarget.parent.mkdir(parents=True)\n"
             f"target.write_bytes(gzip.compress(b'pagefind_dcd' + json.dumps({content!r}).encode()))")
     monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake_pagefind(tmp_path, body))
     cases, out = tiny(tmp_path)
@@ -177,7 +214,7 @@ def test_the_compressed_index_is_guarded(tmp_path, run, monkeypatch, name, conte
 
 def test_a_given_name_in_another_pages_fragment_is_no_leak(tmp_path, run, monkeypatch):
     """建国 of 建国路 is a word: outside its own case's page a given name is allowed."""
-    body = ("target = site / 'pagefind/fragment/zh-cn_1.pf_fragment'\ntarget.parent.mkdir(parents=True)\n"
+    body = ("target = bundle / 'fragment/zh-cn_1.pf_fragment'\ntarget.parent.mkdir(parents=True)\n"
             "target.write_bytes(gzip.compress(b'pagefind_dcd' + json.dumps({'url': '/index.html', 'content': '丽华路'}).encode()))")
     monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake_pagefind(tmp_path, body))
     cases, out = tiny(tmp_path)
@@ -185,13 +222,13 @@ def test_a_given_name_in_another_pages_fragment_is_no_leak(tmp_path, run, monkey
     assert code == 0, err
 
 
-def test_same_pages_give_the_same_index(site, tmp_path):
+def test_same_pages_give_the_same_index(site, sample_cases, tmp_path):
     """Pagefind writes filters in hash-map order; the build makes them stable."""
     bundles = []
     for name in ("a", "b"):
         copy = tmp_path / name
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
-        index_search(SimpleNamespace(cases=()), SiteWriter(copy, Guard([]), {}), None, None)
+        index_search(sample_cases, SiteWriter(copy, Guard([]), {}), None, SimpleNamespace(search=True))
         bundles.append(tree(copy / "pagefind"))
     assert bundles[0] == bundles[1]
     assert bundles[0] == tree(site / "pagefind")

@@ -1,23 +1,35 @@
-"""Full-text search: the search page and a Pagefind index of the built site.
+"""Full-text search: the search page and a Pagefind index of the case pages.
 
 Pagefind's extended binary comes from PyPI (`pagefind[extended]`, pinned);
 it segments Chinese and needs no network. The page's script
-(theme/static/js/search.js) uses Pagefind's JavaScript API. It runs on the staging directory
-once every page is written, so it indexes only pages the guard has passed,
-and only the case articles once those carry `data-pagefind-body`.
+(theme/static/js/search.js) uses Pagefind's JavaScript API. Only the case
+pages are indexed (they alone carry `data-pagefind-body`), once the guard
+has passed them.
 
-Its index files are gzip-compressed, where the build's final pass over the
-tree would see only compressed bytes; so each file is decompressed here and
-given to the guard, a fragment (one page's text) with that case's scope.
+Pagefind has no incremental mode, and one run over 100,000 pages needs
+more than 13 GB. So the index is sharded by the year a case was received:
+`pagefind/<year>/` is a complete Pagefind bundle, made by running Pagefind
+on a scratch directory of hard links to that year's case pages at their
+paths in the site (so its URLs are the site's). The search page loads the
+newest shard and merges the others (`mergeIndex`). A shard made from the
+same pages as the published one (its `hotline-pages.txt`) is linked from
+the published site instead: editing one case re-indexes one year.
+
+Pagefind's files are gzip-compressed, where the build's final pass over
+the tree would see only compressed bytes; so each file is decompressed
+here and given to the guard, a fragment (one page's text) with that
+case's scope.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import importlib.metadata
 import json
 import logging
-import hashlib
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -29,12 +41,17 @@ from .output import SiteWriter
 from .problems import BuildFailed
 from .settings import HotlineSettings
 from .stable_index import stabilise
+from .urls import case_url
 
 log = logging.getLogger(__name__)
 
-BUNDLE = "pagefind"  # the index and the UI scripts, below the site root
-TIMEOUT = 900  # seconds
-SOURCE_DIGEST = f"{BUNDLE}/hotline-pages.txt"  # fingerprint of the pages the index was made from
+BUNDLE = "pagefind"  # the shards, `pagefind/<year>/`, below the site root
+TIMEOUT = 900  # seconds, per shard
+SOURCE_DIGEST = "hotline-pages.txt"  # in each shard: fingerprint of the pages it was made from
+SCRATCH = ".hotline-search-pages"  # in the staging directory while Pagefind runs, then removed
+# Pagefind's ready-made interfaces; the search page uses its JavaScript API only.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 _SIGNATURE = b"pagefind_dcd"  # the start of every decompressed index file
 
 
@@ -51,65 +68,105 @@ def pagefind_executable() -> Path:
         ) from None
 
 
+def shards(cases: CaseSet) -> dict[int, list[str]]:
+    """The case pages of each shard, by the year the case was received, newest first."""
+    by_year: dict[int, list[str]] = {}
+    for case in cases.cases:
+        by_year.setdefault(case.received_at.year, []).append(case_url(case))
+    return {year: sorted(by_year[year]) for year in sorted(by_year, reverse=True)}
+
+
 def write_search_page(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
-    """Write search.html; it reads `?q=` so a search box anywhere can point here."""
-    out.write("search.html", env.get_template("search.html").render(root="", bundle=BUNDLE, section="search"))
+    """Write search.html; it reads `?q=` so a search box anywhere can point here.
+    With search turned off it says so and points to the listings."""
+    bundles = [f"{BUNDLE}/{year}/" for year in shards(cases)] if settings.search else None
+    out.write("search.html", env.get_template("search.html").render(root="", bundles=bundles, section="search"))
 
 
 def index_search(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
-    """Run Pagefind over the staging directory, then guard what it wrote.
+    """Index each year's case pages into its shard, or reuse the published
+    shard; guard every file of it.
 
-    Must be the last output: it indexes the HTML that is there when it runs.
-    When no page changed since the published build, its index is reused
-    (Pagefind has no incremental mode and takes most of a rebuild's time)."""
-    pages = _pages_digest(out.root)
-    case_pages = {f"/cases/{c.id}.html": c.id for c in cases.cases}
-    if _reuse_index(out, pages, case_pages):
+    Must come after the case pages are written: it indexes them as they are."""
+    if not settings.search:
         return
-    command = [str(pagefind_executable()), "--site", str(out.root), "--output-subdir", BUNDLE,
-               "--force-language", "zh-cn", "--quiet"]
-    started = time.monotonic()
-    try:
-        done = subprocess.run(command, cwd=out.root, capture_output=True, text=True, errors="replace",
-                              timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise BuildFailed(f"站内搜索：Pagefind 建立索引超过 {TIMEOUT} 秒，已停止；已发布的网站保持不变。") from None
-    except OSError as e:
-        raise BuildFailed(f"站内搜索：无法运行 Pagefind（{command[0]}：{e.strerror}）；已发布的网站保持不变。") from None
-    if done.returncode != 0:
-        said = "\n".join((done.stderr + done.stdout).strip().splitlines()[-10:]) or "（没有输出）"
-        raise BuildFailed(f"站内搜索：Pagefind 建立索引失败（退出码 {done.returncode}），已发布的网站保持不变。\n{said}")
-    log.info("站内搜索：Pagefind 建立索引用时 %.2f 秒", time.monotonic() - started)
-    stabilise(out.root / BUNDLE)
-    for path in sorted((out.root / BUNDLE).rglob("*")):
-        if path.is_file():
-            _guard(out, path, case_pages)
-    out.write(SOURCE_DIGEST, pages)
+    case_pages = {f"/{case_url(c)}": c.id for c in cases.cases}
+    for year, pages in shards(cases).items():
+        bundle = f"{BUNDLE}/{year}"
+        digest = _pages_digest(out.root, pages)
+        if not _reuse_shard(out, bundle, digest, case_pages):
+            _run_pagefind(out.root, pages, bundle)
+            stabilise(out.root / bundle)
+            for name in UNUSED:
+                (out.root / bundle / name).unlink(missing_ok=True)
+            for path in sorted((out.root / bundle).rglob("*")):
+                if path.is_file():
+                    _guard(out, path, case_pages)
+        out.write(f"{bundle}/{SOURCE_DIGEST}", digest)
 
 
-def _pages_digest(root: Path) -> str:
-    """Fingerprint of every page Pagefind would index."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(root.rglob("*.html")):
-        if BUNDLE not in path.relative_to(root).parts[:1]:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+def _tools() -> bytes:
+    """What a shard is made with besides its pages: Pagefind's version and this code."""
+    here = Path(__file__).parent
+    return (importlib.metadata.version("pagefind_bin_extended").encode()
+            + (here / "search.py").read_bytes() + (here / "stable_index.py").read_bytes())
+
+
+def _pages_digest(root: Path, pages: list[str]) -> str:
+    """Fingerprint of a shard's pages (and the tools that index them)."""
+    digest = hashlib.blake2b(_tools(), digest_size=16)
+    for page in pages:
+        digest.update(page.encode() + b"\0" + (root / page).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _reuse_index(out: SiteWriter, pages: str, case_pages: dict[str, str]) -> bool:
-    """Link the published index into the new site if it was made from the same pages."""
-    recorded = out.previous / SOURCE_DIGEST if out.previous else None
-    if recorded is None or not recorded.is_file() or recorded.read_text("utf-8") != pages:
+def _reuse_shard(out: SiteWriter, bundle: str, digest: str, case_pages: dict[str, str]) -> bool:
+    """Link the published shard into the new site if it was made from the same pages.
+
+    Its files were guarded when they were made; they are read again only if
+    the private values changed since (`out.recheck`)."""
+    if out.previous is None:
         return False
-    for path in sorted((out.previous / BUNDLE).rglob("*")):
+    recorded = out.previous / bundle / SOURCE_DIGEST
+    if not recorded.is_file() or recorded.read_bytes() != digest.encode():
+        return False
+    for path in sorted((out.previous / bundle).rglob("*")):
         if path.is_file() and path != recorded:
             target = out.root / path.relative_to(out.previous)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(path, target)
             if out.recheck:
                 _guard(out, target, case_pages)
-    out.write(SOURCE_DIGEST, pages)
+            else:
+                out.checked.add(target.relative_to(out.root).as_posix())
     return True
+
+
+def _run_pagefind(root: Path, pages: list[str], bundle: str) -> None:
+    """Run Pagefind on hard links to `pages`, writing its bundle at `root/bundle`."""
+    scratch = root / SCRATCH
+    try:
+        for page in pages:
+            link = scratch / page
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(root / page, link)
+        command = [str(pagefind_executable()), "--site", str(scratch), "--output-path", str(root / bundle),
+                   "--force-language", "zh-cn", "--quiet"]
+        started = time.monotonic()
+        try:
+            done = subprocess.run(command, cwd=root, capture_output=True, text=True, errors="replace",
+                                  timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise BuildFailed(f"站内搜索：Pagefind 为 {bundle} 建立索引超过 {TIMEOUT} 秒，已停止；已发布的网站保持不变。") from None
+        except OSError as e:
+            raise BuildFailed(f"站内搜索：无法运行 Pagefind（{command[0]}：{e.strerror}）；已发布的网站保持不变。") from None
+        if done.returncode != 0:
+            said = "\n".join((done.stderr + done.stdout).strip().splitlines()[-10:]) or "（没有输出）"
+            raise BuildFailed(f"站内搜索：Pagefind 建立索引失败（退出码 {done.returncode}），已发布的网站保持不变。\n{said}")
+        log.info("站内搜索：Pagefind 为 %s 的 %d 个网页建立索引用时 %.2f 秒", bundle, len(pages), time.monotonic() - started)
+    finally:
+        if scratch.exists():  # never published: the final guard pass would read it, the site would carry it
+            shutil.rmtree(scratch)
 
 
 def _guard(out: SiteWriter, path: Path, case_pages: dict[str, str]) -> None:
@@ -123,7 +180,7 @@ def _guard(out: SiteWriter, path: Path, case_pages: dict[str, str]) -> None:
         except (OSError, EOFError):
             raise BuildFailed(f"站内搜索：无法读取 Pagefind 写出的 {relpath}，无法确认其中没有隐私信息；构建已中止。") from None
     scope = None
-    if relpath.startswith(f"{BUNDLE}/fragment/") and data.startswith(_SIGNATURE):
+    if path.parent.name == "fragment" and data.startswith(_SIGNATURE):
         try:
             url = json.loads(data[len(_SIGNATURE):]).get("url")
         except (ValueError, AttributeError):

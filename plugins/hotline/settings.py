@@ -34,6 +34,7 @@ class HotlineSettings:
     site_url: str = ""  # Pelican's SITEURL without the final slash; "" for a local build
     data_licence: str = "署名 4.0 国际（CC BY 4.0）"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
+    search: bool = True  # the search page and its Pagefind index; False: neither
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:
@@ -59,7 +60,7 @@ class HotlineSettings:
                 if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                     raise BuildFailed(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
                 value = tuple(value)
-            elif not isinstance(value, type(default)) or isinstance(value, bool):
+            elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
                 raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
             values[f.name] = value
         if values.get("per_page", 1) < 1:

@@ -1,6 +1,7 @@
 /* Site search (search.html) on Pagefind's JavaScript API, served from this
    site: no network. Filters come from the pages' data-pagefind-filter
-   attributes (类别, 部门, 年份 first). State lives in the URL:
+   attributes (类别, 部门, 年份 first). The index is one bundle per year
+   (search.html's data-bundles), merged here. State lives in the URL:
    search.html?q=停水&类别=城市管理.
 
    Pagefind ignores a query word that is nowhere in the index ("best
@@ -141,10 +142,20 @@
   }
 
   async function start() {
+    // One Pagefind bundle per year, newest first: the first is loaded, the
+    // others merged; a search then returns the results of all of them
+    // sorted by score, and filters count over all of them.
+    const bundles = form.dataset.bundles.split(" ").filter(Boolean)
+      .map((bundle) => new URL(bundle, document.baseURI).pathname);
+    if (!bundles.length) {
+      status.textContent = "目前还没有公开的案件可以搜索。";
+      return;
+    }
     try {
-      pagefind = await import(new URL(form.dataset.bundle + "pagefind.js", document.baseURI).href);
+      pagefind = await import(bundles[0] + "pagefind.js");
       await pagefind.options({ excerptLength: 40 });
       await pagefind.init();
+      await Promise.all(bundles.slice(1).map((bundle) => pagefind.mergeIndex(bundle, { excerptLength: 40 })));
     } catch (e) {
       status.textContent = location.protocol === "file:"
         ? "站内搜索需要通过网站服务器打开本页（直接打开硬盘上的文件时，浏览器不允许读取搜索索引）。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -49,7 +50,7 @@ class CaseGenerator(Generator):
         out = SiteWriter(
             Path(self.output_path), self.build.guard, self.context,
             previous=self.build.previous, old_keys=self.build.old_keys, base_key=self._base_key(),
-            recheck=self.build.values != self.build.old_values,
+            recheck=self.build.values != self.build.old_values, processes=self.hotline.processes,
         )
         env = self.env.overlay(autoescape=True)
         try:
@@ -69,4 +70,5 @@ class CaseGenerator(Generator):
         sources = [Path(t) for t in self._templates_path] + [Path(__file__).parent]
         files = sorted(p for d in sources if d.is_dir() for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         pelican = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "RELATIVE_URLS", "TIMEZONE", "PAGE_URL")}
-        return fingerprint(self.hotline, pelican, [(str(p), p.read_bytes()) for p in files])
+        same_output = dataclasses.replace(self.hotline, processes=1)  # how many processes write does not matter
+        return fingerprint(same_output, pelican, [(str(p), p.read_bytes()) for p in files])

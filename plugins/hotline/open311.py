@@ -17,7 +17,7 @@ from functools import partial
 from jinja2 import Environment
 
 from .casedata import CaseSet
-from .output import SiteWriter, root_of
+from .output import Output, SiteWriter, root_of
 from .public import PublicCase
 from .settings import HotlineSettings
 
@@ -160,9 +160,8 @@ def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings:
     out.write(f"{BASE}/services.json", _json(services(cases, settings)))
     out.write_cached(f"{BASE}/requests.json", every_case,
                      lambda: _json([service_request(c, settings) for c in cases.cases]))
-    for case in cases.cases:
-        out.write_cached(f"{BASE}/requests/{case.id}.json", case.digest,
-                         partial(_one_request, case, settings), scope=frozenset({case.id}))
+    out.write_all([Output(f"{BASE}/requests/{c.id}.json", f"案件 {c.id} 的开放数据", partial(_one_request, c, settings),
+                          frozenset({c.id}), c.digest) for c in cases.cases])
     out.write_cached(BULK, every_case, lambda: bulk_csv(cases, settings))
     page = "open-data.html"
     out.write(page, env.get_template("open_data.html").render(

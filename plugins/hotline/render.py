@@ -22,7 +22,7 @@ from jinja2 import Environment
 from .atom import write_feeds
 from .casedata import CaseSet
 from .listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
-from .output import SiteWriter, root_of
+from .output import Output, SiteWriter, root_of
 from .problems import BuildFailed
 from .public import PublicCase
 from .settings import HotlineSettings
@@ -53,25 +53,8 @@ def render_site(cases: CaseSet, out: SiteWriter, env: Environment, settings: Hot
             by_kind=by_kind, section="home", root=""))
     ]
     _refuse_collisions(planned)
-    for o in planned:
-        if o.key is None:
-            out.write(o.path, o.render(), o.scope)
-        else:
-            out.write_cached(o.path, o.key, o.render, o.scope)
+    out.write_all(planned)
     write_feeds(cases, out, env, settings)
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One page to write: where, what it is (for messages), how to render it,
-    and `key`, everything it is made from besides templates and settings
-    (None: render it every time)."""
-
-    path: str
-    what: str
-    render: Callable[[], str]
-    scope: frozenset[str] | None = None
-    key: object = None
 
 
 def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:

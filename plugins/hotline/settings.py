@@ -35,6 +35,7 @@ class HotlineSettings:
     data_licence: str = "署名 4.0 国际（CC BY 4.0）"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
     search: bool = True  # the search page and its Pagefind index; False: neither
+    processes: int = min(os.cpu_count() or 1, 4)  # processes that read cases and write pages
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:
@@ -63,8 +64,9 @@ class HotlineSettings:
             elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
                 raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
             values[f.name] = value
-        if values.get("per_page", 1) < 1:
-            raise BuildFailed("设置错误：HOTLINE['PER_PAGE'] 应为正整数")
+        for key in ("per_page", "processes"):
+            if values.get(key, 1) < 1:
+                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] 应为正整数")
         site_url = str(settings.get("SITEURL") or "").rstrip("/")
         if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
             raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from conftest import ROOT, SETTINGS, make_case, write_cases
-from hotline import output
+from hotline import parallel
 from hotline.build import run_pelican
+from hotline.casedata import load_cases
 from hotline.guard import Guard
 from hotline.output import Output, SiteWriter
 from hotline.private import NUMBER, PrivateValue
@@ -54,7 +57,7 @@ def test_a_worker_that_dies_stops_the_build(tmp_path):
             os._exit(9)
         return "<p></p>"
 
-    with pytest.raises(BuildFailed, match="子进程意外退出"):
+    with pytest.raises(BuildFailed, match="构建的子进程意外退出"):
         writer(tmp_path, 2).write_all(outputs(500, text=render))
 
 
@@ -70,7 +73,7 @@ def test_an_unexpected_error_in_a_worker_keeps_its_traceback(tmp_path):
 
 def test_site_is_the_same_built_by_one_or_two_processes(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(output, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     cases = write_cases(tmp_path / "cases", {
         f"2013/0{i % 9 + 1}/XY-{i}.yaml": make_case(id=f"XY-{i}", received_at=f"2013-0{i % 9 + 1}-10",
                                                    resolved_at=f"2013-0{i % 9 + 1}-20")
@@ -89,10 +92,29 @@ def test_site_is_the_same_built_by_one_or_two_processes(tmp_path, monkeypatch):
 def test_the_manifest_has_the_keys_of_the_workers_files(tmp_path, monkeypatch):
     """The next build reuses a file only if its key was recorded, whoever wrote it."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(output, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     cases = write_cases(tmp_path / "cases", {f"2013/01/XY-{i}.yaml": make_case(id=f"XY-{i}") for i in range(6)})
     out = tmp_path / "out"
     run_pelican(SETTINGS, {"CASES_PATH": str(cases), "OUTPUT_PATH": str(out), "HOTLINE": {"PROCESSES": 2}})
     keys = json.loads((tmp_path / ".out.cache/manifest.json").read_text("utf-8"))["keys"]
     assert {f"cases/XY-{i}.html" for i in range(6)} <= set(keys)
     assert {f"open311/v2/requests/XY-{i}.json" for i in range(6)} <= set(keys)
+
+
+def test_cases_read_by_two_processes_are_those_read_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    cases = write_cases(tmp_path / "cases", {f"2013/01/XY-{i}.yaml": make_case(id=f"XY-{i}") for i in range(9)})
+    one, problems = load_cases(cases, ZoneInfo("Asia/Shanghai"), processes=1)
+    two, more = load_cases(cases, ZoneInfo("Asia/Shanghai"), processes=2)
+    assert problems == more == []
+    assert one.cases == two.cases and [c.digest for c in one.cases] == [c.digest for c in two.cases]
+    assert one.private_values == two.private_values and one.facts == two.facts
+
+
+def test_problems_found_by_every_process_are_reported_together(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    files = {f"2013/01/XY-{i}.yaml": make_case(id=f"XY-{i}") for i in range(9)}
+    files["2013/01/XY-2.yaml"] = make_case(id="XY-2", status="done")
+    files["2013/01/XY-7.yaml"] = "id: [\n"
+    _, problems = load_cases(write_cases(tmp_path / "cases", files), ZoneInfo("Asia/Shanghai"), processes=2)
+    assert {Path(p.file).name for p in problems} == {"XY-2.yaml", "XY-7.yaml"}

@@ -76,6 +76,10 @@ class LoadCache:
         self._new[digest] = value
         return value
 
+    def has(self, key: Any) -> bool:
+        """Whether `get(key, …)` would answer from the cache."""
+        return not (key is None or None in key) and fingerprint(key) in self._old
+
     def save(self) -> None:
         """Keep this build's entries only (so removed files leave the cache)."""
         if self.path is None:

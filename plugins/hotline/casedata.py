@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import ahocorasick
 from pathlib import Path
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from .anonymise import Anonymiser
 from .cache import LoadCache
 from .output import fingerprint
+from .parallel import map_forked
 from .private import PrivateValue
 from .problems import Problem
 from .public import CaseFacts, District, PublicCase, Registries
@@ -58,12 +60,17 @@ class CaseSet:
 
 
 def load_cases(
-    cases_dir: Path, tz: ZoneInfo, progress: Callable[[int, int], None] | None = None, cache: LoadCache | None = None
+    cases_dir: Path,
+    tz: ZoneInfo,
+    progress: Callable[[int, int], None] | None = None,
+    cache: LoadCache | None = None,
+    processes: int = 1,
 ) -> tuple[CaseSet | None, list[Problem]]:
     """Read every case under `cases_dir`; None and all problems if any.
 
-    `progress(done, total)` is called after each case file. With a `cache`,
+    `progress(done, total)` is called as case files are read. With a `cache`,
     files whose bytes did not change since the last build are not read again.
+    Files are read, and records anonymised, by `processes` processes.
     """
     cache = cache or LoadCache(None)
     cases_dir = Path(cases_dir)
@@ -73,19 +80,23 @@ def load_cases(
     records: list[Record] = []
     paths = case_files(cases_dir)
     context = fingerprint(str(tz), registries and (registries.departments, registries.categories), os.getcwd())
-    for done, path in enumerate(paths, 1):
-        key = (str(path), cache.file_digest(path), context)
-        record, found = cache.get(key, lambda: _read_case(path, registries, tz))
+    keys = [(str(path), cache.file_digest(path), context) for path in paths]
+    unread = [path for path, key in zip(paths, keys) if not cache.has(key)]
+    cached = len(paths) - len(unread)
+    read = dict(zip(unread, map_forked(partial(_read_case, registries=registries, tz=tz), unread, processes,
+                                       progress and (lambda done: progress(cached + done, len(paths))))))
+    if progress:
+        progress(len(paths), len(paths))
+    for path, key in zip(paths, keys):
+        record, found = cache.get(key, lambda: read.pop(path, None) or _read_case(path, registries, tz))
         if record:
             records.append(record)
             cache.keys[record.id] = key
         problems += found
-        if progress:
-            progress(done, len(paths))
     problems += _duplicate_ids(records)
     if problems or registries is None:
         return None, problems
-    result = _public(records, registries, cache)
+    result = _public(records, registries, cache, processes)
     cache.save()
     return result, []
 
@@ -114,14 +125,17 @@ def _duplicate_ids(records: list[Record]) -> list[Problem]:
     return problems
 
 
-def _public(records: list[Record], registries: Registries, cache: LoadCache) -> CaseSet:
+def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int) -> CaseSet:
     published = [r for r in records if r.published]
     names = sorted({r.district for r in published})
     districts = {n: District(n, s) for n, s in unique_slugs(names).items()}
     anonymiser = Anonymiser(records, registries, districts)
+    keys = {r.id: (cache.keys.get(r.id), anonymiser.key) for r in published}
+    fresh = [r for r in published if not cache.has(keys[r.id])]
+    anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes)))
     cases, values = [], []
     for record in published:
-        case, private = cache.get((cache.keys.get(record.id), anonymiser.key), lambda: anonymiser.anonymise(record))
+        case, private = cache.get(keys[record.id], lambda: anonymised.pop(record.id, None) or anonymiser.anonymise(record))
         cases.append(case)
         values += private
     for record in records:

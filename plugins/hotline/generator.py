@@ -35,7 +35,7 @@ class CaseGenerator(Generator):
         self.hotline = HotlineSettings.from_pelican(self.settings)
         cases, problems = load_cases(
             self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
-            cache=LoadCache(self.build.cache),
+            cache=LoadCache(self.build.cache), processes=self.hotline.processes,
         )
         if problems:
             self.build.abort()

@@ -5,16 +5,14 @@ hard-linked from the published site instead of written, so a rebuild
 rewrites only what changed; and `write_cached` skips rendering a file
 whose inputs (its key) are those of the previous build.
 
-Parallel where it pays: `write_all` shares a list of outputs out over
+Parallel where it pays: `write_all` deals a list of outputs out to
 forked processes, each rendering, guarding and writing its share.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,10 +20,8 @@ from typing import Any
 
 from pelican import signals
 
-from .guard import Guard, LeakError
-from .problems import BuildFailed
-
-PARALLEL_MIN = 200  # fewer outputs than this are not worth a process
+from .guard import Guard
+from .parallel import process_count, run_shares, shares
 
 
 def fingerprint(*parts: Any) -> str:
@@ -118,53 +114,33 @@ class SiteWriter:
             self.write_cached(output.path, output.key, output.render, output.scope)
 
     def write_all(self, outputs: Sequence[Output]) -> None:
-        """Write every output, shared out over `processes` processes.
-
-        Workers are forked after everything they need exists (cases, guard,
-        templates); each renders, guards and writes every n-th output and
-        sends back what it wrote. Any error in any of them stops the build.
-        """
-        if self.processes < 2 or len(outputs) < PARALLEL_MIN:
+        """Write every output, shared out over `processes` processes; each
+        renders, guards and writes its share (see parallel.py)."""
+        count = process_count(outputs, self.processes)
+        if count < 2:
             for output in outputs:
                 self.write_output(output)
             return
-        context = multiprocessing.get_context("fork")
-        workers = []
-        for k in range(1, self.processes):
-            receive, send = context.Pipe(duplex=False)
-            worker = context.Process(target=self._work, args=(outputs[k::self.processes], send), daemon=True)
-            worker.start()
-            send.close()
-            workers.append((worker, receive))
-        try:
-            for output in outputs[::self.processes]:
+        parent = os.getpid()
+
+        def work(share: Sequence[Output]) -> tuple[set[str], dict[str, str], int] | None:
+            if os.getpid() == parent:
+                for output in share:
+                    self.write_output(output)
+                return None
+            self.signal = False  # the parent tells Pelican's plugins
+            already, self.reused = set(self.written), 0
+            for output in share:
                 self.write_output(output)
-            results = [_result(worker, receive) for worker, receive in workers]
-        finally:
-            for worker, _ in workers:
-                if worker.is_alive():
-                    worker.terminate()
-                worker.join()
-        for written, keys, reused, error in results:
-            if error is not None:
-                raise error
+            return self.written - already, self.keys, self.reused
+
+        for written, keys, reused in run_shares(work, shares(outputs, count))[1:]:
             for relpath in sorted(written - self.written):
                 signals.content_written.send(str(self.root / relpath), context=self.context)
             self.written |= written
             self.checked |= written
             self.keys.update(keys)
             self.reused += reused
-
-    def _work(self, outputs: Sequence[Output], send) -> None:
-        """A worker process: write `outputs`, send (written, keys, reused, error)."""
-        self.signal = False
-        already, self.reused = set(self.written), 0
-        try:
-            for output in outputs:
-                self.write_output(output)
-            send.send((self.written - already, self.keys, self.reused, None))
-        except BaseException as e:  # sent to the parent, which stops the build with it
-            send.send((set(), {}, 0, _portable(e)))
 
     def _target(self, relpath: str) -> Path:
         path = PurePosixPath(relpath)
@@ -190,24 +166,6 @@ class SiteWriter:
         if self.signal:
             signals.content_written.send(str(target), context=self.context)
 
-
-def _result(worker, receive) -> tuple:
-    """What a worker sent; a worker that died without a word stops the build."""
-    try:
-        return receive.recv()
-    except (EOFError, OSError):
-        worker.join()
-        raise BuildFailed(f"生成网页的子进程意外退出（退出码 {worker.exitcode}），构建已中止，已发布的网站保持不变。") from None
-
-
-def _portable(error: BaseException) -> BaseException:
-    """`error` as the parent can receive it: our own stops keep their message,
-    anything unexpected keeps its traceback."""
-    if isinstance(error, LeakError | BuildFailed):
-        return BuildFailed(str(error))
-    if isinstance(error, OSError):  # a full disk: reported as in one process
-        return OSError(error.errno, error.strerror, error.filename)
-    return RuntimeError("".join(traceback.format_exception(error)))
 
 
 def root_of(relpath: str) -> str:

@@ -5,6 +5,9 @@ normalises the output (JSON, HTML and URL escapes, full-width forms,
 invisible characters, separators) and searches it for the canonical form of
 every private value: text values with one Aho-Corasick automaton, numbers by
 a dictionary lookup per digit run. Both cost time linear in the output size.
+
+Most of an output is ASCII and CJK text that normalisation leaves as it is,
+so only the stretches that it can change are normalised (see `_expand`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import html
 import itertools
 import os
 import re
+import string
 import unicodedata
-import urllib.parse
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 
@@ -26,6 +29,10 @@ from .private import NUMBER, PrivateValue, number_key
 _JSON_ESCAPE = re.compile(
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
 )
+# What urllib.parse.unquote decodes, found in C: it would split the whole
+# text at every '%' and at every non-ASCII character. Patterns here start
+# with a character or a class: the regex engine then skips ahead in C.
+_PERCENT_RUN = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 # Unicode's Default_Ignorable_Code_Point: characters a reader does not see
 # (zero-width, direction controls, variation selectors, fillers, tags). One
 # inside a name or a number must not hide it from the guard.
@@ -42,11 +49,35 @@ _INVISIBLE = re.compile("[" + "".join(
 ) + "]")
 _SEPARATOR_CHARS = r"\s\-‐‑–—―·•・_/"
 _SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]+")
+# The separators that are not ASCII (all below U+3100: tests/test_guard_fast_paths.py).
+_WIDE_SEPARATOR = re.compile("[" + "".join(c for c in map(chr, range(0x80, 0x3100)) if _SEPARATORS.match(c)) + "]")
+# Characters `_expand` may leave as they are: NFKC-stable starters that
+# never combine with the character before them, casefold-stable (ASCII
+# letters are lowered later, as bytes), visible (but U+200B, removed later)
+# and no separators (but ASCII ones and ·, spaced later). NFKC of a text is
+# NFKC of its pieces when it is cut before such a character (UAX #15), so
+# only the runs of other characters, each with the one before it, are
+# normalised. tests/test_guard_fast_paths.py checks every character listed.
+_STABLE = (
+    r"\x00-\x7f\u00b7\u00d7\u200b\u2018\u2019\u201c\u201d\u203a\u2190-\u2193"
+    r"\u3001\u3002\u3008-\u3011\u3400-\u4dbf\u4e00-\u9fff\ufffd"
+)
+_UNSTABLE_RUN = re.compile(f"[^{_STABLE}][^{_STABLE}]*")
+# Full-width punctuation of Chinese text, replaced by its NFKC (and NFKD)
+# form before the split, so that it does not cut the text into thousands of runs.
+_FULL_WIDTH = {"，": ",", "：": ":", "（": "(", "）": ")", "；": ";", "！": "!", "？": "?"}
+# `_expand`'s text made compact as UTF-8: ASCII letters lowered, separators dropped.
+_LOWER = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
+_ASCII_SEPARATORS = bytes(b for b in range(128) if _SEPARATORS.fullmatch(chr(b)))
+# `_expand`'s text as the digits (and x) of each digit run, runs apart ('#'):
+# a number that `_find_number` finds in a run is a substring of it.
+_DIGITS = bytes(b if b in b"0123456789x" else ord("#") for b in bytes.maketrans(b"X", b"x"))
+_RUN_PUNCTUATION = _ASCII_SEPARATORS + b"()."
 # A digit run as written: digit groups (an ID may end in x) joined by
 # separators, parentheses or dots ((130)9678-9651, 130.9678.9651; NFKC
 # makes （）and ． of them). Possessive quantifiers: no backtracking on long runs.
-_NUMBER_RUN = re.compile(f"(?:[0-9]++x?+[{_SEPARATOR_CHARS}().]*+)++")
-_NUMBER_GROUP = re.compile(r"[0-9]+x?")
+_NUMBER_RUN = re.compile(f"(?:[0-9]++[xX]?+[{_SEPARATOR_CHARS}().]*+)++")
+_NUMBER_GROUP = re.compile(r"[0-9]+[xX]?")
 _COUNTRY_CODES = ("86", "0086")
 _MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
 _MAX_EXTENSION = 4
@@ -63,26 +94,45 @@ def _decode_json_escape(m: re.Match[str]) -> str:
     return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # lone surrogate
 
 
+def _decode_percent_run(m: re.Match[str]) -> str:
+    return bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace")
+
+
+def _fold(text: str) -> str:
+    """NFKC, invisible characters removed, casefolded, separators spaced."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    return _WIDE_SEPARATOR.sub(" ", text)
+
+
 def _expand(text: str) -> str:
-    """Every normalisation step except the final compaction."""
+    """Escapes decoded, NFKC, invisible characters removed, casefolded but
+    for ASCII letters, every separator an ASCII one.
+
+    The guard searches this without separators (as `normalise`) for text
+    values, and its digit runs, whose separators do not matter, for numbers.
+    """
     if "\\u" in text:
         text = _JSON_ESCAPE.sub(_decode_json_escape, text)
     if "&" in text:
         text = html.unescape(html.unescape(text))  # twice: &amp;#20029; too
     if "%" in text:
-        text = urllib.parse.unquote(text)
-    text = unicodedata.normalize("NFKC", text)
-    return _INVISIBLE.sub("", text).casefold()
-
-
-def _as_bytes(text: str) -> str:
-    """`text` as UTF-8 bytes, one character each.
-
-    pyahocorasick scans a trie node's children one by one; over bytes no node
-    has more than 256 of them, where a CJK alphabet gives the root thousands.
-    UTF-8 is self-synchronising: a match never starts inside a character.
-    """
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+        text = _PERCENT_RUN.sub(_decode_percent_run, text)
+    if text.isascii():
+        return text
+    for wide, narrow in _FULL_WIDTH.items():
+        text = text.replace(wide, narrow)
+    runs = list(_UNSTABLE_RUN.finditer(text))
+    if len(runs) > len(text) // 16:
+        text = _fold(text)  # mostly unstable (binary data): one pass is faster
+    elif runs:
+        pieces, end = [], 0
+        for run in runs:
+            start = max(run.start() - 1, 0)  # the character before may combine with the run
+            pieces += (text[end:start], _fold(text[start : run.end()]))
+            end = run.end()
+        pieces.append(text[end:])
+        text = "".join(pieces)
+    return text.replace("\u200b", "").replace("·", " ")
 
 
 def normalise(text: str) -> str:
@@ -91,7 +141,8 @@ def normalise(text: str) -> str:
     Escapes decoded, NFKC, invisible characters removed, casefolded, then
     whitespace and separators removed: "138-3761 2045" -> "13837612045".
     """
-    return _SEPARATORS.sub("", _expand(text))
+    utf8 = _expand(text).encode("utf-8", "surrogatepass")
+    return utf8.translate(_LOWER, _ASCII_SEPARATORS).decode("utf-8", "surrogatepass")
 
 
 def _number_key(value: str) -> str:
@@ -99,6 +150,17 @@ def _number_key(value: str) -> str:
     key = number_key(value).lower()
     m = _MOBILE_WITH_COUNTRY_CODE.fullmatch(key)
     return m.group(1) if m else key
+
+
+def _automaton(words: dict[str, object]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton that finds `words` and yields their values."""
+    if not words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for word, value in words.items():
+        automaton.add_word(word, value)
+    automaton.make_automaton()
+    return automaton
 
 
 class LeakError(Exception):
@@ -162,12 +224,15 @@ class Guard:
             for key in keys:
                 if len(key) >= minimum:
                     table.setdefault(key, _Entry()).add(value)
-        self._automaton: ahocorasick.Automaton | None = None
-        if texts:
-            self._automaton = ahocorasick.Automaton()
-            for key, entry in texts.items():
-                self._automaton.add_word(_as_bytes(key), entry)
-            self._automaton.make_automaton()
+        # Text keys as UTF-8 bytes, one character each: pyahocorasick scans a
+        # trie node's children one by one, and over bytes no node has more than
+        # 256 of them, where a CJK alphabet gives the root thousands. UTF-8 is
+        # self-synchronising: a match never starts inside a character.
+        self._automaton = _automaton(
+            {key.encode("utf-8", "surrogatepass").decode("latin-1"): entry for key, entry in texts.items()}
+        )
+        # Every number key: no run holds one unless the page's digits do.
+        self._number_automaton = _automaton(self._numbers)
         self._number_lengths = sorted({len(key) for key in self._numbers})
 
     def check(
@@ -227,12 +292,17 @@ class Guard:
     def _find(self, text: str, scope: Collection[str] | None) -> PrivateValue | None:
         """The first private value found in `text`, or None."""
         expanded = _expand(text)
+        utf8 = expanded.encode("utf-8", "surrogatepass")
         if self._automaton is not None:
-            for _end, entry in self._automaton.iter(_as_bytes(_SEPARATORS.sub("", expanded))):
+            compact = utf8.translate(_LOWER, _ASCII_SEPARATORS).decode("latin-1")  # = normalise(text), as bytes
+            for _end, entry in self._automaton.iter(compact):
                 value = entry.hit(scope)
                 if value is not None:
                     return value
-        if self._numbers:
+        if self._number_automaton is not None:
+            digits = utf8.translate(_DIGITS, _RUN_PUNCTUATION).decode("ascii")
+            if next(self._number_automaton.iter(digits), None) is None:
+                return None
             for run in _NUMBER_RUN.finditer(expanded):
                 if run.end() - run.start() < _MIN_DIGIT_TEXT:
                     continue  # too short to hold a number worth guarding (dates, counts)
@@ -251,7 +321,7 @@ class Guard:
         (coordinates, long ids) is not.
         """
         groups = _NUMBER_GROUP.findall(run)
-        digits = "".join(groups)
+        digits = "".join(groups).lower()
         if len(digits) < _MIN_DIGIT_TEXT:
             return None
         bounds = list(itertools.accumulate(map(len, groups), initial=0))

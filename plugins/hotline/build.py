@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -130,17 +131,27 @@ class Build:
         that equal the published ones become hard links to them: not rewritten."""
         if self.previous is None:
             return
-        for path in list(self.staging.rglob("*")):
-            rel = path.relative_to(self.staging).as_posix()
-            old = self.previous / rel
-            if rel in self.written or not path.is_file() or path.is_symlink() or not old.is_file():
-                continue
-            if os.path.samefile(old, path):
-                continue  # already linked (a reused search index)
-            if old.stat().st_size == path.stat().st_size and old.read_bytes() == path.read_bytes():
-                tmp = path.with_name(path.name + ".hotline-link")
-                os.link(old, tmp)
-                os.replace(tmp, path)
+        for directory, _, names in os.walk(self.staging):
+            base = os.path.relpath(directory, self.staging)
+            for name in names:
+                rel = name if base == "." else f"{base}/{name}"
+                if rel not in self.written:
+                    self._link_if_same(os.path.join(directory, name), os.path.join(self.previous, rel))
+
+    @staticmethod
+    def _link_if_same(path: str, old: str) -> None:
+        try:
+            new_info, old_info = os.lstat(path), os.lstat(old)
+        except OSError:
+            return  # a new file
+        if not (stat.S_ISREG(new_info.st_mode) and stat.S_ISREG(old_info.st_mode)):
+            return
+        if (new_info.st_dev, new_info.st_ino) == (old_info.st_dev, old_info.st_ino):
+            return  # already linked (a reused search index)
+        if new_info.st_size == old_info.st_size and Path(old).read_bytes() == Path(path).read_bytes():
+            tmp = path + ".hotline-link"
+            os.link(old, tmp)
+            os.replace(tmp, path)
 
     def abort(self) -> None:
         """Drop the staging directory and the lock; the output stays as it was."""

@@ -81,8 +81,9 @@ class LoadCache:
         return not (key is None or None in key) and fingerprint(key) in self._old
 
     def save(self) -> None:
-        """Keep this build's entries only (so removed files leave the cache)."""
-        if self.path is None:
+        """Keep this build's entries only (so removed files leave the cache).
+        Entries are named by their keys: the same names, the same cache."""
+        if self.path is None or self._new.keys() == self._old.keys():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -75,6 +76,7 @@ class SiteWriter:
         self.checked: set[str] = set()  # files the guard has read: all written ones, and some others' (search index)
         self.keys: dict[str, str] = {}
         self.reused = 0
+        self._made: set[PurePosixPath] = set()  # directories made below root
 
     def write(self, relpath: str, data: str | bytes, scope: frozenset[str] | None = None) -> None:
         """Write one file. `scope`: ids of the cases whose text it alone carries."""
@@ -147,14 +149,20 @@ class SiteWriter:
         if path.is_absolute() or ".." in path.parts or relpath in self.written:
             raise ValueError(f"output path {relpath!r} is outside the site or written twice")
         target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
         return target
 
     def _old(self, relpath: str) -> Path | None:
+        """The published file at `relpath`, if it is a regular file."""
         if self.previous is None:
             return None
         old = self.previous / relpath
-        return old if old.is_file() and not old.is_symlink() else None
+        try:
+            return old if stat.S_ISREG(os.lstat(old).st_mode) else None
+        except OSError:
+            return None
 
     def _link(self, old: Path, target: Path) -> None:
         os.link(old, target)
@@ -165,7 +173,6 @@ class SiteWriter:
         self.checked.add(relpath)
         if self.signal:
             signals.content_written.send(str(target), context=self.context)
-
 
 
 def root_of(relpath: str) -> str:

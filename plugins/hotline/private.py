@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .public import Compact
+
 NUMBER = "number"  # phones, ID and bank card numbers: matched on their digits
 TEXT = "text"  # names, addresses, employers, e-mails, plates, redact terms
 
@@ -23,7 +25,7 @@ def number_key(value: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class PrivateValue:
+class PrivateValue(Compact):
     """One private value of one record.
 
     `strong` values are looked for in every output file. Weak ones (a

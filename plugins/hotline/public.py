@@ -19,8 +19,19 @@ FOLLOWUP_RESULTS = {
 }
 
 
+class Compact:
+    """Base of the frozen slots dataclasses the load cache keeps: pickled as
+    class and field values, which loads twice as fast as dataclasses' own
+    `__setstate__` (a Python loop over `fields()` per object)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 @dataclass(frozen=True, slots=True)
-class Department:
+class Department(Compact):
     """A handling department from departments.yaml (public registry)."""
 
     name: str
@@ -30,7 +41,7 @@ class Department:
 
 
 @dataclass(frozen=True, slots=True)
-class Category:
+class Category(Compact):
     """A case category from categories.yaml (public registry)."""
 
     name: str
@@ -38,7 +49,7 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
-class District:
+class District(Compact):
     """A district named by published cases; its slug is ASCII and unique."""
 
     name: str
@@ -56,7 +67,7 @@ class Registries:
 
 
 @dataclass(frozen=True, slots=True)
-class Handling:
+class Handling(Compact):
     """One department's part in handling a case; free text already scrubbed."""
 
     department: Department
@@ -67,7 +78,7 @@ class Handling:
 
 
 @dataclass(frozen=True, slots=True)
-class Followup:
+class Followup(Compact):
     """The return call (回访); `comment` already scrubbed."""
 
     at: dt.date | None
@@ -80,7 +91,7 @@ class Followup:
 
 
 @dataclass(frozen=True, slots=True)
-class PublicCase:
+class PublicCase(Compact):
     """A resolved, published case in its anonymised form."""
 
     id: str

@@ -22,7 +22,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .problems import Problem
-from .public import Category, Department, Registries
+from .public import Category, Compact, Department, Registries
 from .records import Source, field_name, shown
 
 SCHEMA = json.loads(resources.files("hotline").joinpath("case.schema.json").read_text("utf-8"))
@@ -48,7 +48,7 @@ _TYPE_NAMES = {
 
 
 @dataclass(frozen=True, slots=True)
-class RecordHandling:
+class RecordHandling(Compact):
     department: Department
     assigned_at: dt.date | None
     finding: str | None
@@ -57,7 +57,7 @@ class RecordHandling:
 
 
 @dataclass(frozen=True, slots=True)
-class Record:
+class Record(Compact):
     """A valid case file, typed. PRIVATE: holds the caller's details."""
 
     source: Source

@@ -64,7 +64,7 @@ class Build:
         # Private, beside the output and never in it: the load cache, and the
         # manifest (the key of each published file, and a fingerprint of the
         # private values they were guarded against) of the site it describes.
-        self.cache = final.parent / f".{final.name}.cache" / "cases.pickle"
+        self.cache = final.parent / f".{final.name}.cache" / "cases.sqlite"
         self.manifest = self.cache.parent / "manifest.json"
         old = _read_manifest(self.manifest)
         if self.previous is None or old.get("output") != _identity(final):

@@ -5,6 +5,9 @@ on (registries, time zone, the code itself; for anonymisation also every
 record's private values), so a cached result is never stale. The cache holds
 private data: it lives next to the output directory, never inside it, and a
 build that cannot read or write it just works without it.
+
+An SQLite file of pickled entries: a rebuild after one edit writes the few
+entries that changed, not the whole cache.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -36,16 +40,22 @@ class LoadCache:
     def __init__(self, path: Path | None):
         self.path = path
         self.code = code_digest()
-        self._old: dict[str, Any] = {}
+        self._old: dict[str, bytes] = {}  # digest -> pickled result, from the previous build
         self._new: dict[str, Any] = {}
-        if path is not None:
+        self._reset = False  # the file holds entries of other code, or is no database
+        if path is not None and path.is_file():
             try:
-                with open(path, "rb") as f:
-                    data = pickle.load(f)
-                if isinstance(data, dict) and data.get("code") == self.code:
-                    self._old = data["entries"]
-            except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, ValueError, TypeError):
-                pass
+                db = sqlite3.connect(path)
+                try:
+                    code = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
+                    if code == (self.code,):
+                        self._old = dict(db.execute("SELECT digest, value FROM entries"))
+                    else:
+                        self._reset = True
+                finally:
+                    db.close()
+            except sqlite3.Error:
+                self._reset = True
         self.hits = 0
         self.keys: dict[str, Any] = {}  # case id -> key of the file it came from
 
@@ -69,7 +79,7 @@ class LoadCache:
             return compute()
         digest = fingerprint(key)
         if digest in self._old:
-            value = self._old[digest]
+            value = pickle.loads(self._old[digest])
             self.hits += 1
         else:
             value = compute()
@@ -83,13 +93,22 @@ class LoadCache:
     def save(self) -> None:
         """Keep this build's entries only (so removed files leave the cache).
         Entries are named by their keys: the same names, the same cache."""
-        if self.path is None or self._new.keys() == self._old.keys():
+        if self.path is None or (self._new.keys() == self._old.keys() and not self._reset):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump({"code": self.code, "entries": self._new}, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
+            if self._reset:
+                self.path.unlink(missing_ok=True)
+            db = sqlite3.connect(self.path)
+            try:
+                with db:  # one transaction: all of it or nothing
+                    db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+                    db.execute("CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, value BLOB)")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (self.code,))
+                    db.executemany("DELETE FROM entries WHERE digest = ?", ((d,) for d in self._old.keys() - self._new.keys()))
+                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", (
+                        (d, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for d, v in self._new.items() if d not in self._old))
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error):
             pass

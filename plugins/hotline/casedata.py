@@ -65,12 +65,14 @@ def load_cases(
     progress: Callable[[int, int], None] | None = None,
     cache: LoadCache | None = None,
     processes: int = 1,
+    positions: bool = False,
 ) -> tuple[CaseSet | None, list[Problem]]:
     """Read every case under `cases_dir`; None and all problems if any.
 
     `progress(done, total)` is called as case files are read. With a `cache`,
     files whose bytes did not change since the last build are not read again.
     Files are read, and records anonymised, by `processes` processes.
+    `positions`: also keep where each published case's fields are (for `hotline check`).
     """
     cache = cache or LoadCache(None)
     cases_dir = Path(cases_dir)
@@ -96,7 +98,7 @@ def load_cases(
     problems += _duplicate_ids(records)
     if problems or registries is None:
         return None, problems
-    result = _public(records, registries, cache, processes)
+    result = _public(records, registries, cache, processes, positions)
     cache.save()
     return result, []
 
@@ -125,7 +127,7 @@ def _duplicate_ids(records: list[Record]) -> list[Problem]:
     return problems
 
 
-def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int) -> CaseSet:
+def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int, positions: bool) -> CaseSet:
     published = [r for r in records if r.published]
     names = sorted({r.district for r in published})
     districts = {n: District(n, s) for n, s in unique_slugs(names).items()}
@@ -149,7 +151,7 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache, pro
         registries=registries,
         districts=tuple(districts[n] for n in names),
         private_values=tuple(values),
-        positions={r.id: _position(r) for r in published},
+        positions={r.id: _position(r) for r in published} if positions else {},
     )
 
 

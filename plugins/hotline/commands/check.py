@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     _, hotline = load(args)
     count = len(case_files(hotline.cases_path)) if hotline.cases_path.is_dir() else 0
-    cases, errors = load_cases(hotline.cases_path, hotline.timezone, processes=hotline.processes)
+    cases, errors = load_cases(hotline.cases_path, hotline.timezone, processes=hotline.processes, positions=True)
     warnings = review(cases) if cases else []
     lines = [str(p) for p in sorted(errors)] + [str(w) for w in warnings]
     for line in lines[:LIMIT]:

@@ -69,9 +69,9 @@ _FULL_WIDTH = {"，": ",", "：": ":", "（": "(", "）": ")", "；": ";", "！"
 # `_expand`'s text made compact as UTF-8: ASCII letters lowered, separators dropped.
 _LOWER = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
 _ASCII_SEPARATORS = bytes(b for b in range(128) if _SEPARATORS.fullmatch(chr(b)))
-# `_expand`'s text as the digits (and x) of each digit run, runs apart ('#'):
-# a number that `_find_number` finds in a run is a substring of it.
-_DIGITS = bytes(b if b in b"0123456789x" else ord("#") for b in bytes.maketrans(b"X", b"x"))
+# `_expand`'s text as the digits (and x) of each digit run, runs apart:
+# a number that `_find_number` finds in a run is a substring of one.
+_DIGITS = bytes(b if b in b"0123456789x" else ord(" ") for b in bytes.maketrans(b"X", b"x"))
 _RUN_PUNCTUATION = _ASCII_SEPARATORS + b"()."
 # A digit run as written: digit groups (an ID may end in x) joined by
 # separators, parentheses or dots ((130)9678-9651, 130.9678.9651; NFKC
@@ -300,7 +300,7 @@ class Guard:
                 if value is not None:
                     return value
         if self._number_automaton is not None:
-            digits = utf8.translate(_DIGITS, _RUN_PUNCTUATION).decode("ascii")
+            digits = b" ".join(utf8.translate(_DIGITS, _RUN_PUNCTUATION).split()).decode("ascii")
             if next(self._number_automaton.iter(digits), None) is None:
                 return None
             for run in _NUMBER_RUN.finditer(expanded):

@@ -57,7 +57,7 @@ TARGETS = {  # the issue's targets at 10,000 cases
     "ours-cold / pelican-cold": 0.5,
     "ours-cold / hugo-cold": 1.0,
     "ours-edit / ours-cold": 0.1,
-    "guard / ours-cold": 0.15,
+    "guard / ours-cold（CPU 时间）": 0.15,
 }
 PAGE = resource.getpagesize()
 
@@ -524,7 +524,8 @@ def ratios(medians: dict) -> dict:
         no_search = cold["seconds"] - search_seconds(cold["stages"])
         ratio("ours-cold（不含搜索索引）/ pelican-cold", no_search, sec.get("pelican-cold"))
         ratio("ours-cold（不含搜索索引）/ hugo-cold", no_search, sec.get("hugo-cold"))
-        ratio("guard / ours-cold", guard_seconds(cold["stages"]), cold["seconds"])
+        # The guard runs in every worker process: its process-seconds against the build's CPU seconds.
+        ratio("guard / ours-cold（CPU 时间）", guard_seconds(cold["stages"]), cold.get("cpu_seconds"))
     return out
 
 

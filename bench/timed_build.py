@@ -7,8 +7,10 @@ Runs `hotline.cli.main(arguments)` in this process, exactly as the
 cases, the guard, each output, Pelican's own generators, publishing) in
 timers. The timings go to STAGES.json: per stage the number of calls, the
 inclusive time and the exclusive time (without the timed stages it called,
-e.g. an output without the guard checks it made). Wrappers cost about a
-microsecond per call. Stages that the code no longer has are left out.
+e.g. an output without the guard checks it made). Stages timed in forked
+worker processes are added in, so with several processes a stage's time is
+process-seconds, not wall time. Wrappers cost about a microsecond per call.
+Stages that the code no longer has are left out.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ STARTED = time.perf_counter()  # before the imports: they are part of a build
 import atexit  # noqa: E402
 import functools  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
 
 from pelican import Pelican, generators  # noqa: E402
 
-from hotline import build, cli, generator, guard  # noqa: E402
+from hotline import build, cli, generator, guard, output, parallel  # noqa: E402
 
 
 class Stopwatch:
@@ -57,6 +60,30 @@ class Stopwatch:
 
         setattr(owner, name, timed)
 
+    def count_workers(self) -> None:
+        """Add the stages timed in forked worker processes (parallel.py) to
+        this process's: a worker starts from zero and sends its times back."""
+        original = parallel.run_shares
+        parent = os.getpid()
+
+        def run_shares(work, parts):
+            def timed_work(part):
+                if os.getpid() == parent:
+                    return work(part), {}
+                self.stats, self.stack = {}, []
+                return work(part), self.stats
+
+            results = original(timed_work, parts)
+            for _, stats in results[1:]:
+                for label, (calls, inclusive, exclusive) in stats.items():
+                    entry = self.stats.setdefault(label, [0, 0.0, 0.0])
+                    entry[0] += calls
+                    entry[1] += inclusive
+                    entry[2] += exclusive
+            return [result for result, _ in results]
+
+        parallel.run_shares = output.run_shares = run_shares
+
 
 def main() -> int:
     target, argv = sys.argv[1], sys.argv[2:]
@@ -72,6 +99,7 @@ def main() -> int:
         watch.wrap(cls, "generate_context", f"Pelican {cls.__name__}")
         watch.wrap(cls, "generate_output", f"Pelican {cls.__name__}")
     watch.wrap(Pelican, "run", "Pelican.run")
+    watch.count_workers()
     outputs = list(generator.OUTPUTS)
     for i, function in enumerate(outputs):
         holder = type("Holder", (), {"f": staticmethod(function)})

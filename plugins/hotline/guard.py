@@ -30,8 +30,9 @@ _JSON_ESCAPE = re.compile(
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
 )
 # What urllib.parse.unquote decodes, found in C: it would split the whole
-# text at every '%' and at every non-ASCII character. Patterns here start
-# with a character or a class: the regex engine then skips ahead in C.
+# text at every '%' and at every non-ASCII character. A pattern that starts
+# with a character or a class (not a group or a repeat) lets the regex
+# engine skip ahead in C.
 _PERCENT_RUN = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 # Unicode's Default_Ignorable_Code_Point: characters a reader does not see
 # (zero-width, direction controls, variation selectors, fillers, tags). One
@@ -54,7 +55,7 @@ _WIDE_SEPARATOR = re.compile("[" + "".join(c for c in map(chr, range(0x80, 0x310
 # Characters `_expand` may leave as they are: NFKC-stable starters that
 # never combine with the character before them, casefold-stable (ASCII
 # letters are lowered later, as bytes), visible (but U+200B, removed later)
-# and no separators (but ASCII ones and ·, spaced later). NFKC of a text is
+# and no separators (but ASCII ones, and ·, made a space). NFKC of a text is
 # NFKC of its pieces when it is cut before such a character (UAX #15), so
 # only the runs of other characters, each with the one before it, are
 # normalised. tests/test_guard_fast_paths.py checks every character listed.

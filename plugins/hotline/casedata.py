@@ -81,16 +81,17 @@ def load_cases(
     registries, problems = load_registries(cases_dir)
     records: list[Record] = []
     paths = case_files(cases_dir)
-    context = fingerprint(str(tz), registries and (registries.departments, registries.categories), os.getcwd())
+    context = fingerprint(str(tz), registries and (registries.departments, registries.categories), os.getcwd(), positions)
     keys = [(str(path), cache.file_digest(path), context) for path in paths]
     unread = [path for path, key in zip(paths, keys) if not cache.has(key)]
     cached = len(paths) - len(unread)
-    read = dict(zip(unread, map_forked(partial(_read_case, registries=registries, tz=tz), unread, processes,
+    read_case = partial(_read_case, registries=registries, tz=tz, positions=positions)
+    read = dict(zip(unread, map_forked(read_case, unread, processes,
                                        progress and (lambda done: progress(cached + done, len(paths))))))
     if progress:
         progress(len(paths), len(paths))
     for path, key in zip(paths, keys):
-        record, found = cache.get(key, lambda: read.pop(path, None) or _read_case(path, registries, tz))
+        record, found = cache.get(key, lambda: read.pop(path, None) or read_case(path))
         if record:
             records.append(record)
             cache.keys[record.id] = key
@@ -103,8 +104,11 @@ def load_cases(
     return result, []
 
 
-def _read_case(path: Path, registries: Registries | None, tz: ZoneInfo) -> tuple[Record | None, list[Problem]]:
-    """One case file read and validated: a record, or the problems in it."""
+def _read_case(
+    path: Path, registries: Registries | None, tz: ZoneInfo, positions: bool
+) -> tuple[Record | None, list[Problem]]:
+    """One case file read and validated: a record, or the problems in it.
+    A valid record keeps the line of every field only if `positions` asks."""
     source, found = read_yaml(path)
     if source.data is None:
         return None, found
@@ -112,7 +116,11 @@ def _read_case(path: Path, registries: Registries | None, tz: ZoneInfo) -> tuple
     source.data = None  # the record holds what is needed; the raw tree only costs memory
     reported = {p.field for p in found}
     found += [p for p in more if p.field not in reported]
-    return (record if not found else None), found
+    if found:
+        return None, found
+    if not positions:
+        source.lines = {("id",): source.line(("id",))}  # for a duplicate id; the rest is half a record's memory
+    return record, found
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:

@@ -231,16 +231,24 @@ class Ours(Site):
     name = "ours"
     edit_marker = "complaint:"
 
-    def __init__(self, work: Path, cases: Path):
+    def __init__(self, work: Path, cases: Path, search: bool = True):
         super().__init__(work)
         self.cases = cases
         self.stages_file = work / "ours" / "stages.json"
+        self.settings = ROOT / "pelicanconf.py"
+        if not search:  # pelicanconf.py with HOTLINE SEARCH off; paths stay those of the project
+            self.settings = work / "ours-settings.py"
+            self.settings.write_text(
+                f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa: F403\n"
+                f"SITE_ROOT = {str(ROOT)!r}\nPATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}\n"
+                f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\nHOTLINE = {{**HOTLINE, 'SEARCH': False}}  # noqa: F405\n",
+                "utf-8")
 
     def cwd(self) -> Path:
         return ROOT
 
     def command(self) -> list:
-        return [sys.executable, BENCH / "timed_build.py", self.stages_file, "--settings", ROOT / "pelicanconf.py",
+        return [sys.executable, BENCH / "timed_build.py", self.stages_file, "--settings", self.settings,
                 "build", "--cases", self.cases, "--output", self.output]
 
     def caches(self) -> list[Path]:
@@ -400,13 +408,14 @@ def machine() -> dict:
             "python": platform.python_version(), "pelican": pelican.__version__, "hugo": hugo}
 
 
-def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None, hard: bool = False) -> dict:
+def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None, hard: bool = False,
+        search: bool = True) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     cases_dir = work / "cases"
     start = time.perf_counter()
     counts = generate.generate(cases_dir, n, seed, hard)
     print(f"已生成 {n} 个案件（{time.perf_counter() - start:.1f} 秒）：{counts}", flush=True)
-    ours, pelican, hugo = Ours(work, cases_dir), Pelican(work), Hugo(work)
+    ours, pelican, hugo = Ours(work, cases_dir, search), Pelican(work), Hugo(work)
     sites = {"ours": ours, "pelican": pelican, "hugo": hugo}
     used = {name.split("-")[0] for name in names}
     case = None
@@ -456,9 +465,10 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
     report = summarise(n, reps, seed, runs)
     report["edited_case"] = case.id if case else None
     report["statuses"] = counts
+    report["search"] = search
     if results is not None:
         results.mkdir(parents=True, exist_ok=True)
-        path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}-n{n}.json"
+        path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}-n{n}{'' if search else '-nosearch'}.json"
         path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         report["file"] = str(path)
     return report
@@ -576,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", metavar="名称", help=f"只测这些（逗号分隔，可写前缀 ours、pelican、hugo）：{', '.join(MEASUREMENTS)}")
     p.add_argument("--skip", metavar="名称", help="跳过这些（同上）")
     p.add_argument("--seed", type=int, default=1, help="生成案件的随机种子（默认 1）")
+    p.add_argument("--no-search", action="store_true", help="我们的构建不建站内搜索索引（HOTLINE SEARCH 为 False），即目标里的“不含搜索索引”")
     p.add_argument("--hard", action="store_true", help="生成案件时加上目前会让输出检查误报的写法（见 generate.py --hard）")
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotline-bench", help="工作目录（案件和各网站的输出）")
     p.add_argument("--results", type=Path, default=BENCH / "results", help="结果 JSON 的目录（默认 bench/results）")
@@ -584,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     names = selected(args.only, args.skip)
     if not names:
         p.error("没有要测的项目")
-    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard)
+    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard, not args.no_search)
     print()
     print(table(report))
     if "file" in report:

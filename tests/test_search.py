@@ -196,6 +196,21 @@ def test_failing_pagefind_fails_clearly(tmp_path, run, monkeypatch):
     assert not out.exists()
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_pagefind_on_a_full_disk_names_the_full_disk(tmp_path, run, monkeypatch):
+    """Pagefind exits 0 with empty files when the disk is full. Here it
+    leaves an empty entry file and points the build's probe at /dev/full,
+    where every write fails for want of space."""
+    body = ("(bundle.parents[1] / '.hotline-room-probe').symlink_to('/dev/full')\n"
+            "bundle.mkdir(parents=True)\n(bundle / 'pagefind-entry.json').write_text('')\nsys.exit(0)")
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake_pagefind(tmp_path, body))
+    cases, out = tiny(tmp_path)
+    code, _, err = run("build", "--cases", cases, "--output", out)
+    assert code == 1 and "Traceback" not in err
+    assert "pagefind/2013 失败：磁盘已满" in err and "已发布的网站保持不变" in err, err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("name, content", [
     # a given name (weak) in the fragment of that case's page
     ("fragment/zh-cn_1.pf_fragment", {"url": "/cases/XY-2013-000042.html", "content": "市民丽华反映"}),

@@ -15,6 +15,9 @@ newest shard and merges the others (`mergeIndex`). A shard made from the
 same pages as the published one (its `hotline-pages.txt`) is linked from
 the published site instead: editing one case re-indexes one year.
 
+Pagefind exits 0 when it cannot write its files, leaving them empty or cut
+short; so after each run the build checks that the disk still has room.
+
 Pagefind's files are gzip-compressed, where the build's final pass over
 the tree would see only compressed bytes; so each file is decompressed
 here and given to the guard, a fragment (one page's text) with that
@@ -39,6 +42,7 @@ from jinja2 import Environment
 from .casedata import CaseSet
 from .output import SiteWriter
 from .problems import BuildFailed
+from .publish import os_error_text
 from .settings import HotlineSettings
 from .stable_index import stabilise
 from .urls import case_url
@@ -49,6 +53,8 @@ BUNDLE = "pagefind"  # the shards, `pagefind/<year>/`, below the site root
 TIMEOUT = 900  # seconds, per shard
 SOURCE_DIGEST = "hotline-pages.txt"  # in each shard: fingerprint of the pages it was made from
 SCRATCH = ".hotline-search-pages"  # in the staging directory while Pagefind runs, then removed
+ROOM = 1 << 20  # bytes that must still be free after Pagefind ran, or its files may be cut short
+PROBE = ".hotline-room-probe"  # in the staging directory while the room is checked, then removed
 # Pagefind's ready-made interfaces; the search page uses its JavaScript API only.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -160,6 +166,7 @@ def _run_pagefind(root: Path, pages: list[str], bundle: str) -> None:
             raise BuildFailed(f"站内搜索：Pagefind 为 {bundle} 建立索引超过 {TIMEOUT} 秒，已停止；已发布的网站保持不变。") from None
         except OSError as e:
             raise BuildFailed(f"站内搜索：无法运行 Pagefind（{command[0]}：{e.strerror}）；已发布的网站保持不变。") from None
+        _check_room(root, bundle)
         if done.returncode != 0:
             said = "\n".join((done.stderr + done.stdout).strip().splitlines()[-10:]) or "（没有输出）"
             raise BuildFailed(f"站内搜索：Pagefind 建立索引失败（退出码 {done.returncode}），已发布的网站保持不变。\n{said}")
@@ -167,6 +174,19 @@ def _run_pagefind(root: Path, pages: list[str], bundle: str) -> None:
     finally:
         if scratch.exists():  # never published: the final guard pass would read it, the site would carry it
             shutil.rmtree(scratch)
+
+
+def _check_room(root: Path, bundle: str) -> None:
+    """Stop, naming the full disk (or quota), if `root` has no room left for
+    `ROOM` bytes: Pagefind may not have been able to write all of `bundle`."""
+    probe = root / PROBE
+    try:
+        with open(probe, "wb") as f:
+            f.write(os.urandom(ROOM))  # random: a compressing file system must store it all
+    except OSError as e:
+        raise BuildFailed(os_error_text("写入", root / bundle, e) + "构建已中止，已发布的网站保持不变。") from None
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def _guard(out: SiteWriter, path: Path, case_pages: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline.anonymise import Anonymiser, luhn_valid, public_name
+from hotline.anonymise import PLACE_SUFFIXES, Anonymiser, luhn_valid, public_name, replace_given_name
 from hotline.private import number_key
 from hotline.public import Category, Department, District, Registries
 from hotline.records import Source
@@ -201,3 +201,16 @@ def test_an_undeclared_mobile_in_parentheses_or_with_dots_is_scrubbed():
         text, values = anonymise(f"邻居电话{spelling}。", caller={"name": "何丽华", "gender": "female"})
         assert "×××" in text and "1234" not in text, text
         assert any(number_key(v.value) == "13912345678" for v in values)
+
+
+@given(st.text("胜利路街丽A", max_size=30), st.text("胜利丽A路", min_size=2, max_size=3))
+def test_given_name_replacement_is_the_lookahead_regex(text, given_name):
+    expected = re.sub(re.escape(given_name) + f"(?![{PLACE_SUFFIXES}])", "周先生", text)
+    assert replace_given_name(text, given_name, "周先生") == expected
+
+
+@pytest.mark.parametrize("cut", ["1383761204", "0086 138 3761 204", "身份证41150219870315452"])
+def test_a_declared_long_number_missing_its_last_digit_is_removed(cut):
+    caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045", "id_number": "41150219870315452X"}
+    text, _ = anonymise(f"来电号码{cut}，请回电。", caller=caller)
+    assert not re.search(r"[0-9]{4}", text.replace(" ", "")), text

@@ -97,8 +97,8 @@ def test_id_number_with_checksum_x(guard: Guard, spelling: str) -> None:
     [
         "坐标 991383761204599",  # the phone inside a longer digit run
         "M991383761204599 L0 0",
-        "编号 1383761204",  # a prefix of the phone only
-        "编号 13837612046",  # shares ten digits
+        "编号 138376120",  # the phone's first nine digits only
+        "编号 13837613045",  # another number: differs in the eighth digit
         "编号 138376120451234567",  # more than an extension after it
         "411502198703154",  # part of the ID
     ],
@@ -278,3 +278,8 @@ def test_no_false_alarm_from_chart_coordinates_or_decimal_fractions():
         guard.check("cases/x.html", "电话 581-3793")
     with pytest.raises(LeakError):
         guard.check("cases/y.html", "住 11-2-903 室")
+
+
+@pytest.mark.parametrize("cut", ["1383761204", "+86 138 3761 204", "41150219870315452"])
+def test_a_long_number_missing_its_last_digit_is_a_leak(guard: Guard, cut: str) -> None:
+    assert leak(guard, f"<p>电话 {cut}。</p>").field in ("caller.phone", "caller.id_number")

@@ -20,7 +20,7 @@ from typing import Any
 import ahocorasick
 
 from .output import fingerprint
-from .private import NUMBER, TEXT, PrivateValue, number_key
+from .private import LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key
 from .public import District, Followup, Handling, PublicCase, Registries
 from .validate import Record
 
@@ -158,6 +158,23 @@ def record_values(record: Record) -> list[PrivateValue]:
     return values
 
 
+def replace_given_name(text: str, given: str, public: str) -> str:
+    """`given` replaced by `public` wherever no place suffix follows it
+    (周胜利 -> 周先生, but 胜利路 stays): leftmost occurrences first, none
+    overlapping, exactly as `re.sub` with a negative lookahead would do,
+    without compiling a pattern for every caller."""
+    out, start, at = [], 0, text.find(given)
+    while at >= 0:
+        end = at + len(given)
+        if end < len(text) and text[end] in PLACE_SUFFIXES:
+            at = text.find(given, at + 1)
+            continue
+        out += [text[start:at], public]
+        start = end
+        at = text.find(given, end)
+    return "".join(out) + text[start:] if out else text
+
+
 class Anonymiser:
     """Scrubs free text using the private values of every record at once.
 
@@ -178,8 +195,8 @@ class Anonymiser:
                 if value.kind == NUMBER:
                     key = number_key(value.value)
                     self._numbers.setdefault(key, PLACEHOLDER)
-                    if len(key) == 18:  # an ID's first 17 digits fix its checksum: they are the ID
-                        self._numbers.setdefault(key[:17], PLACEHOLDER)
+                    if len(key) >= LONG_NUMBER:
+                        self._numbers.setdefault(key[:-1], PLACEHOLDER)
                 else:
                     # A word two records declare (one's redact term, another's name)
                     # gets the same replacement whatever order the files come in.
@@ -213,7 +230,7 @@ class Anonymiser:
             given = split_name(name)[1]
             if len(given) >= 2:
                 public = public_name(name, record.caller.get("gender"))
-                text = re.sub(re.escape(given) + f"(?![{PLACE_SUFFIXES}])", public, text)
+                text = replace_given_name(text, given, public)
         text = _sub(PATTERNS, lambda m: self._pattern_hit(m, record, found, field), text)
         return _sub(_NUMBER_RUN, self._number_hit, text)
 

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import ahocorasick
 
-from .private import NUMBER, PrivateValue, number_key
+from .private import LONG_NUMBER, NUMBER, PrivateValue, number_key
 
 _JSON_ESCAPE = re.compile(
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
@@ -214,8 +214,9 @@ class Guard:
         for value in values:
             if value.kind == NUMBER:
                 key = _number_key(value.value)
-                # The first 17 digits of an ID fix its checksum X: a leak alone.
-                keys, table, minimum = {key, key.removesuffix("x")}, self._numbers, _MIN_NUMBER
+                # A long number without its last digit is a leak too (private.LONG_NUMBER).
+                keys = {key, key[:-1]} if len(key) >= LONG_NUMBER else {key}
+                table, minimum = self._numbers, _MIN_NUMBER
             elif normalise(value.value).isdigit():
                 # A text value made of digits once separators go (a room 11-2-903)
                 # is a number: found as a digit run, never inside another (0.1129032).

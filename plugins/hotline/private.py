@@ -15,6 +15,9 @@ from .public import Compact
 
 NUMBER = "number"  # phones, ID and bank card numbers: matched on their digits
 TEXT = "text"  # names, addresses, employers, e-mails, plates, redact terms
+# A number this long still names its owner without its last digit: an ID's
+# first 17 digits fix its checksum, a mobile cut short by one leaves ten.
+LONG_NUMBER = 11
 
 _NOT_ID_CHAR = re.compile(r"[^0-9X]")
 

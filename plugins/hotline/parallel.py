@@ -9,6 +9,7 @@ whole build with the same message it would have given in one process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -60,12 +61,18 @@ def run_shares(work: Callable[[S], R], parts: Sequence[S]) -> list[R]:
     while each of the others runs in a forked worker."""
     context = multiprocessing.get_context("fork")
     workers = []
-    for part in parts[1:]:
-        receive, send = context.Pipe(duplex=False)
-        worker = context.Process(target=_work, args=(work, part, send), daemon=True)
-        worker.start()
-        send.close()
-        workers.append((worker, receive))
+    # The collector of a worker would visit, and so copy, every object it
+    # inherited; frozen, they stay shared with this process.
+    gc.freeze()
+    try:
+        for part in parts[1:]:
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(target=_work, args=(work, part, send), daemon=True)
+            worker.start()
+            send.close()
+            workers.append((worker, receive))
+    finally:
+        gc.unfreeze()
     try:
         results = [work(parts[0])] if parts else []
         results += [_receive(worker, receive) for worker, receive in workers]

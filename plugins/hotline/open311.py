@@ -158,11 +158,13 @@ def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings:
     every_case = [c.digest for c in cases.cases]
     out.write(f"{BASE}/discovery.json", _json(discovery(cases, settings)))
     out.write(f"{BASE}/services.json", _json(services(cases, settings)))
-    out.write_cached(f"{BASE}/requests.json", every_case,
-                     lambda: _json([service_request(c, settings) for c in cases.cases]))
-    out.write_all([Output(f"{BASE}/requests/{c.id}.json", f"案件 {c.id} 的开放数据", partial(_one_request, c, settings),
-                          frozenset({c.id}), c.digest) for c in cases.cases])
-    out.write_cached(BULK, every_case, lambda: bulk_csv(cases, settings))
+    out.write_all([  # the two large files first: write_all deals them to different processes
+        Output(f"{BASE}/requests.json", "开放数据的全部案件", lambda: _json([service_request(c, settings) for c in cases.cases]),
+               key=every_case),
+        Output(BULK, "开放数据的 CSV 文件", lambda: bulk_csv(cases, settings), key=every_case),
+        *(Output(f"{BASE}/requests/{c.id}.json", f"案件 {c.id} 的开放数据", partial(_one_request, c, settings),
+                 frozenset({c.id}), c.digest) for c in cases.cases),
+    ])
     page = "open-data.html"
     out.write(page, env.get_template("open_data.html").render(
         root=root_of(page), section="open-data", base=BASE, bulk=BULK, count=len(cases.cases),

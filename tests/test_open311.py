@@ -14,6 +14,7 @@ from conftest import SETTINGS, make_case, write_cases
 from lxml import html
 
 from hotline.build import run_pelican
+from hotline import open311
 from hotline.open311 import csv_cell
 
 # GeoReport v2, GET service requests: the fields we publish, and their types.
@@ -208,3 +209,14 @@ def test_no_published_case_still_gives_valid_files(tmp_path):
     assert len(load(site, "services.json")) == 2
     raw = (site / "open311/bulk/requests.csv").read_bytes().decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(raw))) == [BULK_COLUMNS]
+
+
+def test_requests_json_is_one_page_of_the_newest_and_the_rest_are_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setattr(open311, "REQUESTS_PAGE", 2)
+    cases = {f"{i}.yaml": make_case(id=f"XY-{i}", received_at=f"2013-01-0{i}", resolved_at=f"2013-01-1{i}") for i in range(1, 5)}
+    site = build(tmp_path, cases)
+    assert [r["service_request_id"] for r in load(site, "requests.json")] == ["XY-4", "XY-3"]
+    assert all((site / f"open311/v2/requests/XY-{i}.json").is_file() for i in range(1, 5))
+    rows = list(csv.DictReader(io.StringIO((site / "open311/bulk/requests.csv").read_text("utf-8-sig"))))
+    assert [r["service_request_id"] for r in rows] == ["XY-4", "XY-3", "XY-2", "XY-1"]
+    assert "最近办结的 2 个公开案件" in (site / "open-data.html").read_text("utf-8")

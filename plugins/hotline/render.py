@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from .atom import write_feeds
 from .casedata import CaseSet
@@ -32,6 +33,7 @@ from .templating import install
 from .urls import HOME, case_url
 
 HOME_CASES = 6  # latest cases printed in full on the home page
+_ROOT_MARK = "\x00root\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +96,17 @@ def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings
     return planned
 
 
-def _briefs(env: Environment) -> Callable[[PublicCase, str], str]:
-    """`column_brief` of _column.html, rendered once per case and page depth:
-    a case appears in five listings, most of them at the same depth."""
+def _briefs(env: Environment) -> Callable[[PublicCase, str], Markup]:
+    """`column_brief` of _column.html, rendered once per case: a case appears
+    in five listings. Rendered with a mark for the page's root (NUL is never
+    in case text), which each listing page replaces by its own."""
     column_brief = env.get_template("_column.html").module.column_brief
-    done: dict[tuple[str, str], str] = {}
+    done: dict[str, str] = {}
 
-    def brief(case: PublicCase, root: str) -> str:
-        key = (case.id, root)
-        if key not in done:
-            done[key] = column_brief(case, root)
-        return done[key]
+    def brief(case: PublicCase, root: str) -> Markup:
+        if case.id not in done:
+            done[case.id] = str(column_brief(case, _ROOT_MARK))
+        return Markup(done[case.id].replace(_ROOT_MARK, root))
 
     return brief
 

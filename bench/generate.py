@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("directory", type=Path, help="输出的案件目录（会先清空）")
     p.add_argument("-n", "--cases", type=int, default=10_000, help="案件数（默认 10000）")
     p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
-    p.add_argument("--hard", action="store_true", help="也写不带区号的七位电话和 11-2-903 式门牌（目前会让输出检查误报而中止构建）")
+    p.add_argument("--hard", action="store_true", help="也写不带区号的七位电话和 11-2-903 式门牌（曾让输出检查误报，用来复查）")
     args = p.parse_args(argv)
     start = time.perf_counter()
     counts = generate(args.directory, args.cases, args.seed, args.hard)

@@ -587,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip", metavar="名称", help="跳过这些（同上）")
     p.add_argument("--seed", type=int, default=1, help="生成案件的随机种子（默认 1）")
     p.add_argument("--no-search", action="store_true", help="我们的构建不建站内搜索索引（HOTLINE SEARCH 为 False），即目标里的“不含搜索索引”")
-    p.add_argument("--hard", action="store_true", help="生成案件时加上目前会让输出检查误报的写法（见 generate.py --hard）")
+    p.add_argument("--hard", action="store_true", help="生成案件时加上曾让输出检查误报的写法（见 generate.py --hard）")
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotline-bench", help="工作目录（案件和各网站的输出）")
     p.add_argument("--results", type=Path, default=BENCH / "results", help="结果 JSON 的目录（默认 bench/results）")
     args = p.parse_args(argv)

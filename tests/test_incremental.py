@@ -74,7 +74,7 @@ def test_edit_reaches_every_output_that_carries_the_case(site):
     path.write_text(path.read_text("utf-8").replace("影响居民正常生活", "严重影响居民正常生活"), "utf-8")
     site()
     carriers = ("cases/XY-3.html", "cases/index.html", "archive/2013/03/index.html", "feeds/all.atom.xml",
-                "open311/v2/requests.json", "open311/v2/requests/XY-3.json", "open311/bulk/requests.csv")
+                "open311/v2/requests.json", "open311/v2/requests/XY-3.json", "open311/bulk/requests-2013.csv")
     for relpath in carriers:
         assert "严重影响居民正常生活" in (site.out / relpath).read_text("utf-8-sig"), relpath
 

@@ -155,7 +155,8 @@ def test_no_caller_data_and_no_unpublished_case(site):
 
 
 def test_bulk_csv_reads_back(site, requests):
-    raw = (site / "open311/bulk/requests.csv").read_bytes()
+    assert sorted(p.name for p in (site / "open311/bulk").iterdir()) == ["requests-2013.csv"]  # one file per year
+    raw = (site / "open311/bulk/requests-2013.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert list(rows[0]) == BULK_COLUMNS
@@ -207,8 +208,8 @@ def test_no_published_case_still_gives_valid_files(tmp_path):
     assert load(site, "requests.json") == []
     assert load(site, "discovery.json")["changeset"] is None
     assert len(load(site, "services.json")) == 2
-    raw = (site / "open311/bulk/requests.csv").read_bytes().decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(raw))) == [BULK_COLUMNS]
+    assert not (site / "open311/bulk").exists()
+    assert "暂无已公开的案件" in (site / "open-data.html").read_text("utf-8")
 
 
 def test_requests_json_is_one_page_of_the_newest_and_the_rest_are_elsewhere(tmp_path, monkeypatch):
@@ -217,6 +218,17 @@ def test_requests_json_is_one_page_of_the_newest_and_the_rest_are_elsewhere(tmp_
     site = build(tmp_path, cases)
     assert [r["service_request_id"] for r in load(site, "requests.json")] == ["XY-4", "XY-3"]
     assert all((site / f"open311/v2/requests/XY-{i}.json").is_file() for i in range(1, 5))
-    rows = list(csv.DictReader(io.StringIO((site / "open311/bulk/requests.csv").read_text("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((site / "open311/bulk/requests-2013.csv").read_text("utf-8-sig"))))
     assert [r["service_request_id"] for r in rows] == ["XY-4", "XY-3", "XY-2", "XY-1"]
     assert "最近办结的 2 个公开案件" in (site / "open-data.html").read_text("utf-8")
+
+
+def test_bulk_csv_has_a_file_per_year_of_receipt_listed_on_the_page(tmp_path):
+    cases = {"a.yaml": make_case(id="XY-A", received_at="2012-12-30", resolved_at="2013-01-05"),
+             "b.yaml": make_case(id="XY-B", received_at="2013-01-10", resolved_at="2013-01-14")}
+    site = build(tmp_path, cases)
+    for year, case_id in (("2012", "XY-A"), ("2013", "XY-B")):
+        rows = list(csv.DictReader(io.StringIO((site / f"open311/bulk/requests-{year}.csv").read_text("utf-8-sig"))))
+        assert [r["service_request_id"] for r in rows] == [case_id]
+    page = html.fromstring((site / "open-data.html").read_text("utf-8"))
+    assert page.xpath("//ul[@class='bulk-files']/li/a/@href") == ["open311/bulk/requests-2013.csv", "open311/bulk/requests-2012.csv"]

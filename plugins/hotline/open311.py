@@ -1,4 +1,4 @@
-"""Open data: Open311 GeoReport v2 as static JSON files, the bulk CSV, and
+"""Open data: Open311 GeoReport v2 as static JSON files, the bulk CSV files, and
 the 开放数据 page that explains them.
 
 Built from `PublicCase` only. A request carries exactly the GeoReport v2
@@ -22,12 +22,12 @@ from .public import PublicCase
 from .settings import HotlineSettings
 
 BASE = "open311/v2"
-BULK = "open311/bulk/requests.csv"
+BULK = "open311/bulk/requests-{year}.csv"  # one file per year of receipt
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 DESCRIPTION_MAX = 4000  # GeoReport v2: description is at most 4,000 characters
 # requests.json holds the newest requests only, as a GeoReport server answers
 # a query without dates with one page of recent ones; every request has its
-# own file and is in the bulk CSV.
+# own file and is in a bulk CSV file.
 REQUESTS_PAGE = 1000
 
 BULK_COLUMNS = (
@@ -136,12 +136,20 @@ def csv_cell(value: str | None) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def bulk_csv(cases: CaseSet, settings: HotlineSettings) -> str:
-    """All requests in the GeoReport bulk columns, with a BOM for spreadsheets."""
+def by_year(cases: CaseSet) -> dict[int, list[PublicCase]]:
+    """The published cases by year of receipt, newest year first."""
+    years: dict[int, list[PublicCase]] = {}
+    for case in cases.cases:
+        years.setdefault(case.received_at.year, []).append(case)
+    return dict(sorted(years.items(), reverse=True))
+
+
+def bulk_csv(cases: list[PublicCase], settings: HotlineSettings) -> str:
+    """Requests in the GeoReport bulk columns, with a BOM for spreadsheets."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(BULK_COLUMNS)
-    for case in cases.cases:
+    for case in cases:
         r = service_request(case, settings)
         row = {
             **r,
@@ -158,21 +166,23 @@ def _json(data) -> str:
 
 
 def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
-    """Write the Open311 files, the bulk CSV and the 开放数据 page."""
-    every_case = [c.digest for c in cases.cases]
+    """Write the Open311 files, the bulk CSV files and the 开放数据 page."""
     newest = cases.cases[:REQUESTS_PAGE]
+    years = by_year(cases)
     out.write(f"{BASE}/discovery.json", _json(discovery(cases, settings)))
     out.write(f"{BASE}/services.json", _json(services(cases, settings)))
-    out.write_all([  # the two large files first: write_all deals them to different processes
+    out.write_all([  # the larger files first: write_all deals them out to the processes in turn
         Output(f"{BASE}/requests.json", "开放数据的最新案件", lambda: _json([service_request(c, settings) for c in newest]),
-               key=every_case[:REQUESTS_PAGE]),
-        Output(BULK, "开放数据的 CSV 文件", lambda: bulk_csv(cases, settings), key=every_case),
+               key=[c.digest for c in newest]),
+        *(Output(BULK.format(year=year), f"{year} 年的开放数据 CSV 文件", partial(bulk_csv, part, settings),
+                 key=[c.digest for c in part]) for year, part in years.items()),
         *(Output(f"{BASE}/requests/{c.id}.json", f"案件 {c.id} 的开放数据", partial(_one_request, c, settings),
                  frozenset({c.id}), c.digest) for c in cases.cases),
     ])
     page = "open-data.html"
     out.write(page, env.get_template("open_data.html").render(
-        root=root_of(page), section="open-data", base=BASE, bulk=BULK, count=len(cases.cases), page_size=REQUESTS_PAGE,
+        root=root_of(page), section="open-data", base=BASE, count=len(cases.cases), page_size=REQUESTS_PAGE,
+        bulk=[(year, BULK.format(year=year), len(part)) for year, part in years.items()],
         services=services(cases, settings), example=cases.cases[0].id if cases.cases else None,
     ))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 import pytest
 from hypothesis import assume, given

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from conftest import CATEGORIES, DEPARTMENTS, ROOT, make_case, tree, write_cases
+from conftest import DEPARTMENTS, ROOT, make_case, tree, write_cases
 from hotline.casedata import load_cases
 from hotline.records import MAX_DEPTH, read_yaml
 

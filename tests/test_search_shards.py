@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pagefind_bin_extended
 import pytest
-import yaml
 from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import html
 

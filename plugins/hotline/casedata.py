@@ -177,10 +177,10 @@ def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[Pr
     lines = {}
     for record in records:
         texts = {"complaint": record.complaint, **{f"handling[{i}].action": h.action for i, h in enumerate(record.handling)}}
-        for field, text in texts.items():
+        for name, text in texts.items():
             for line in (text or "").splitlines():
                 if len(line.strip()) >= UNPUBLISHED_TEXT_MIN:
-                    lines.setdefault(line.strip(), PrivateValue(line.strip(), record.id, field))
+                    lines.setdefault(line.strip(), PrivateValue(line.strip(), record.id, name))
     if lines:
         automaton = ahocorasick.Automaton()
         for line in lines:

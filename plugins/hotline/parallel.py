@@ -95,6 +95,7 @@ def _work(work: Callable, part, send) -> None:
 
 
 def _receive(worker, receive):
+    """A worker's result; its error, or its death, stops the build here."""
     try:
         result, error = receive.recv()
     except (EOFError, OSError):

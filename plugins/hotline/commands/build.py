@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..build import Build, run_pelican
 from ..build import Progress as ProgressCallback
-from .site import CASES_HELP, overrides, settings_file
+from .site import add_site_arguments, overrides, settings_file
 
 
 def add_parser(sub) -> None:
@@ -27,8 +27,7 @@ def add_parser(sub) -> None:
         "出错时列出全部问题，已发布的网站一个字节都不变。\n"
         "在终端里显示进度条；输出不是终端或设置了环境变量 CI 时，每隔几秒打印一行进度。",
     )
-    p.add_argument("--cases", metavar="目录", help=CASES_HELP)
-    p.add_argument("--output", metavar="目录", help="输出目录（默认为设置中的 OUTPUT_PATH，即 output）")
+    add_site_arguments(p, output=True)
     p.set_defaults(run=run)
 
 

@@ -8,7 +8,7 @@ import sys
 from ..casedata import load_cases
 from ..records import case_files
 from ..review import HEADLINE_WIDTH, review
-from .site import CASES_HELP, load
+from .site import add_site_arguments, load
 
 LIMIT = 500  # lines listed at most; the summary counts all
 
@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
         "  - 一字不差地出现在几个案件里的办理结果\n"
         "每条一行：文件:行号: 字段: 说明。最后一行是汇总：N 个案件，N 个错误，N 个警告。",
     )
-    p.add_argument("--cases", metavar="目录", help=CASES_HELP)
+    add_site_arguments(p)
     p.add_argument("--strict", action="store_true", help="把警告也当作错误（有警告时退出码为 1）")
     p.set_defaults(run=run)
 

@@ -25,7 +25,7 @@ from .casefile import (
     CHANNELS, GENDERS, RESULTS, STATUSES, YES_NO, CaseIndex, Checker, Flow, case_path, case_yaml, choose,
     parse_date, schema_path, write_atomic, yaml_date,
 )
-from .site import CASES_HELP, load
+from .site import add_site_arguments, load
 
 # The usual headers of a 登记表 and the case field each fills.
 DEFAULT_COLUMNS = {
@@ -95,7 +95,7 @@ def add_parser(sub) -> None:
         "退出码：0 全部成功（包括已存在而跳过的行）；1 有行有问题、或文件读不了；2 命令行写错了。",
     )
     p.add_argument("file", metavar="登记表", help="要导入的 .xlsx 或 .csv 文件")
-    p.add_argument("--cases", metavar="目录", help=CASES_HELP)
+    add_site_arguments(p)
     p.add_argument("--mapping", metavar="文件",
                    help="列名对应的字段（YAML，每行“列名: 字段”，如 “来电人: caller.name”；字段写 ~ 表示不导入这一列）")
     p.add_argument("--sheet", metavar="工作表", help="要导入的工作表名称（默认第一个）")

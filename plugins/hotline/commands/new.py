@@ -19,7 +19,7 @@ from .casefile import (
     GENDERS, RESULTS, STATUSES, CaseIndex, Checker, Flow, case_path, case_yaml, choose, parse_date,
     schema_path, write_atomic, yaml_date,
 )
-from .site import CASES_HELP, load
+from .site import add_site_arguments, load
 
 ALL = frozenset({"received", "assigned", "resolved", "invalid"})
 RESOLVED = frozenset({"resolved"})
@@ -139,7 +139,7 @@ def add_parser(sub) -> None:
         "文件写在案件目录的 年/月/ 下（按受理时间），第一行是编辑器自动补全用的格式说明。\n"
         "写入前按构建的全部规则检查；有问题时列出问题，不写文件。",
     )
-    p.add_argument("--cases", metavar="目录", help=CASES_HELP)
+    add_site_arguments(p)
     p.add_argument("--id", metavar="编号", help="指定编号（默认自动取下一个空号）")
     for q in QUESTIONS:
         p.add_argument(OPTIONS[q.dest], dest=q.dest, metavar="值", help=q.label)

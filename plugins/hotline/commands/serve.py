@@ -26,7 +26,7 @@ from ..problems import BuildFailed
 from ..records import display_name
 from ..settings import HotlineSettings
 from .build import build_site, summary
-from .site import CASES_HELP, load, overrides, settings_file
+from .site import add_site_arguments, load, overrides, settings_file
 
 
 def add_parser(sub) -> None:
@@ -37,8 +37,7 @@ def add_parser(sub) -> None:
         "或设置文件改动后自动重新生成。重新生成失败时列出问题，预览的仍是上一次成功生成的网站。"
         "按 Ctrl-C 停止。",
     )
-    p.add_argument("--cases", metavar="目录", help=CASES_HELP)
-    p.add_argument("--output", metavar="目录", help="输出目录（默认为设置中的 OUTPUT_PATH，即 output）")
+    add_site_arguments(p, output=True)
     p.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选一个空闲端口）")
     p.add_argument("--bind", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，只有本机能访问）")
     p.set_defaults(run=run)

@@ -11,7 +11,11 @@ from pelican.settings import read_settings
 from ..problems import BuildFailed
 from ..settings import HotlineSettings
 
-CASES_HELP = "案件目录（默认为设置中的 CASES_PATH，即 cases_data）"
+def add_site_arguments(parser: argparse.ArgumentParser, output: bool = False) -> None:
+    """`--cases` (and, with `output`, `--output`): the options `overrides` reads."""
+    parser.add_argument("--cases", metavar="目录", help="案件目录（默认为设置中的 CASES_PATH，即 cases_data）")
+    if output:
+        parser.add_argument("--output", metavar="目录", help="输出目录（默认为设置中的 OUTPUT_PATH，即 output）")
 
 
 def settings_file(args: argparse.Namespace) -> Path:

@@ -58,6 +58,14 @@ class CaseSet:
     private_values: tuple[PrivateValue, ...]  # for the guard only
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)  # by case id, for `hotline check`
 
+    def by_year_received(self) -> dict[int, list[PublicCase]]:
+        """The published cases by the year they were received, newest year
+        first (a search index and a bulk CSV file each)."""
+        years: dict[int, list[PublicCase]] = {}
+        for case in self.cases:
+            years.setdefault(case.received_at.year, []).append(case)
+        return dict(sorted(years.items(), reverse=True))
+
 
 def load_cases(
     cases_dir: Path,

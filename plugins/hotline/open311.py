@@ -136,14 +136,6 @@ def csv_cell(value: str | None) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def by_year(cases: CaseSet) -> dict[int, list[PublicCase]]:
-    """The published cases by year of receipt, newest year first."""
-    years: dict[int, list[PublicCase]] = {}
-    for case in cases.cases:
-        years.setdefault(case.received_at.year, []).append(case)
-    return dict(sorted(years.items(), reverse=True))
-
-
 def bulk_csv(cases: list[PublicCase], settings: HotlineSettings) -> str:
     """Requests in the GeoReport bulk columns, with a BOM for spreadsheets."""
     buffer = io.StringIO()
@@ -168,7 +160,7 @@ def _json(data) -> str:
 def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
     """Write the Open311 files, the bulk CSV files and the 开放数据 page."""
     newest = cases.cases[:REQUESTS_PAGE]
-    years = by_year(cases)
+    years = cases.by_year_received()
     out.write(f"{BASE}/discovery.json", _json(discovery(cases, settings)))
     out.write(f"{BASE}/services.json", _json(services(cases, settings)))
     out.write_all([  # the larger files first: write_all deals them out to the processes in turn

@@ -76,10 +76,7 @@ def pagefind_executable() -> Path:
 
 def shards(cases: CaseSet) -> dict[int, list[str]]:
     """The case pages of each shard, by the year the case was received, newest first."""
-    by_year: dict[int, list[str]] = {}
-    for case in cases.cases:
-        by_year.setdefault(case.received_at.year, []).append(case_url(case))
-    return {year: sorted(by_year[year]) for year in sorted(by_year, reverse=True)}
+    return {year: sorted(map(case_url, part)) for year, part in cases.by_year_received().items()}
 
 
 def write_search_page(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
@@ -97,9 +94,10 @@ def index_search(cases: CaseSet, out: SiteWriter, env: Environment, settings: Ho
     if not settings.search:
         return
     case_pages = {f"/{case_url(c)}": c.id for c in cases.cases}
+    tools = _tools()
     for year, pages in shards(cases).items():
         bundle = f"{BUNDLE}/{year}"
-        digest = _pages_digest(out.root, pages)
+        digest = _pages_digest(out.root, pages, tools)
         if not _reuse_shard(out, bundle, digest, case_pages):
             _run_pagefind(out.root, pages, bundle)
             stabilise(out.root / bundle)
@@ -118,9 +116,9 @@ def _tools() -> bytes:
             + (here / "search.py").read_bytes() + (here / "stable_index.py").read_bytes())
 
 
-def _pages_digest(root: Path, pages: list[str]) -> str:
-    """Fingerprint of a shard's pages (and the tools that index them)."""
-    digest = hashlib.blake2b(_tools(), digest_size=16)
+def _pages_digest(root: Path, pages: list[str], tools: bytes) -> str:
+    """Fingerprint of a shard's pages and of `tools`, what indexes them."""
+    digest = hashlib.blake2b(tools, digest_size=16)
     for page in pages:
         digest.update(page.encode() + b"\0" + (root / page).read_bytes() + b"\0")
     return digest.hexdigest()

@@ -161,8 +161,9 @@ def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings:
     """Write the Open311 files, the bulk CSV files and the 开放数据 page."""
     newest = cases.cases[:REQUESTS_PAGE]
     years = cases.by_year_received()
+    catalogue = services(cases, settings)
     out.write(f"{BASE}/discovery.json", _json(discovery(cases, settings)))
-    out.write(f"{BASE}/services.json", _json(services(cases, settings)))
+    out.write(f"{BASE}/services.json", _json(catalogue))
     out.write_all([  # the larger files first: write_all deals them out to the processes in turn
         Output(f"{BASE}/requests.json", "开放数据的最新案件", lambda: _json([service_request(c, settings) for c in newest]),
                key=[c.digest for c in newest]),
@@ -175,7 +176,7 @@ def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings:
     out.write(page, env.get_template("open_data.html").render(
         root=root_of(page), section="open-data", base=BASE, count=len(cases.cases), page_size=REQUESTS_PAGE,
         bulk=[(year, BULK.format(year=year), len(part)) for year, part in years.items()],
-        services=services(cases, settings), example=cases.cases[0].id if cases.cases else None,
+        services=catalogue, example=cases.cases[0].id if cases.cases else None,
     ))
 
 

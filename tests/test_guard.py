@@ -200,8 +200,8 @@ def test_normalise_compacts_separators() -> None:
     assert normalise("138 3761 2045") == normalise("138-3761-2045") == "13837612045"
     assert normalise("何 丽 华") == "何丽华"
     assert normalise("豫S·A1234") == "豫sa1234"
-    assert normalise("Ｈｅ.Lihua@Example.com") == "he.lihua@example.com"
-    assert normalise("\\ud83d\\ude00") == "😀"
+    assert normalise("Ｈｅ.Lihua@Example.com") == "helihuaexamplecom"
+    assert normalise("\\u4e3d\\ud83d\\ude00") == "丽"  # letters and digits only
 
 
 # Property tests ---------------------------------------------------------------

@@ -32,7 +32,7 @@ from conftest import CATEGORIES, DEPARTMENTS, ROOT, make_case, write_cases
 from hotline.anonymise import Anonymiser
 from hotline.build import run_pelican
 from hotline.casedata import load_cases
-from hotline.guard import DEFAULT_IGNORABLE
+from hotline.spelling import INVISIBLE
 from hotline.problems import BuildFailed
 from hotline.records import read_yaml
 from hotline.registries import load_registries
@@ -41,8 +41,7 @@ from hotline.validate import validate
 TZ = ZoneInfo("Asia/Shanghai")
 SURNAMES = ["何", "张", "王", "李", "赵", "孙", "欧阳", "司马", "诸葛", "上官"]
 GIVEN = "丽华建伟芳娜敏静秀英强军磊洋勇艳杰涛超霞"
-FILLER = ["小区近期经常停水", "路灯不亮", "噪音扰民", "道路破损", "垃圾无人清运", "经核实", "已安排维修", "反映人表示满意", "。", "，"]
-INVISIBLE = {chr(c) for c in DEFAULT_IGNORABLE}
+FILLER = ["小区近期经常停水", "夜间路灯不亮", "噪音扰民", "道路破损", "垃圾无人清运", "经核实", "已安排维修", "反映人表示满意", "。", "，"]
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 SITES = itertools.count()
 

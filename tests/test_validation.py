@@ -188,7 +188,7 @@ def test_required_fields_of_a_resolved_case(tmp_path):
 
 def test_unresolved_records_need_little(tmp_path):
     cases = {"a.yaml": {"id": "XY-9", "status": "received", "received_at": "2013-01-10"},
-             "b.yaml": {"id": "XY-8", "status": "invalid", "received_at": "2013-01-11", "caller": {"name": "某"}}}
+             "b.yaml": {"id": "XY-8", "status": "invalid", "received_at": "2013-01-11", "caller": {"name": "何丽华"}}}
     cases_dir = write_cases(tmp_path / "cases", cases)
     result, problems = load_cases(cases_dir, TZ)
     assert problems == [] and result.cases == () and len(result.facts) == 2

@@ -21,7 +21,7 @@ from .anonymise import Anonymiser
 from .cache import LoadCache
 from .output import fingerprint
 from .parallel import map_forked
-from .private import PrivateValue
+from .private import PrivateValue, record_values
 from .problems import Problem
 from .public import CaseFacts, District, PublicCase, Registries
 from .records import case_files, field_name, read_yaml
@@ -158,7 +158,7 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache, pro
         values += private
     for record in records:
         if not record.published:
-            values += anonymiser.values(record)
+            values += record_values(record)
     values += _unpublished_text([r for r in records if not r.published], cases)
     cases.sort(key=lambda c: (c.resolved_at, c.received_at, c.id), reverse=True)
     return CaseSet(

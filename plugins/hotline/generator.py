@@ -41,7 +41,8 @@ class CaseGenerator(Generator):
             self.build.abort()
             raise BuildFailed(report(problems), tuple(problems))
         self.cases: CaseSet = cases
-        self.build.guard_with(Guard(cases.private_values), values_key(cases.private_values))
+        slugs = [x.slug for x in (*cases.registries.departments, *cases.registries.categories, *cases.districts)]
+        self.build.guard_with(Guard(cases.private_values, slugs), values_key(cases.private_values))
         self.build.summary = Summary.of(cases)
         self.env.globals.update(hotline=self.hotline)
         self.context["hotline"] = self.hotline

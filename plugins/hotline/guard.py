@@ -1,13 +1,11 @@
 """The output guard: proof that no private value reached an output.
 
-Every byte the build writes passes through `Guard.check`. The guard
-normalises the output (JSON, HTML and URL escapes, full-width forms,
-invisible characters, separators) and searches it for the canonical form of
-every private value: text values with one Aho-Corasick automaton, numbers by
-a dictionary lookup per digit run. Both cost time linear in the output size.
-
-Most of an output is ASCII and CJK text that normalisation leaves as it is,
-so only the stretches that it can change are normalised (see `_expand`).
+Every byte the build writes passes through `Guard.check`. The guard decodes
+the output (JSON, HTML and URL escapes) and searches it for every private
+value in any spelling `spelling` knows: words in their canonical form with
+one Aho-Corasick automaton, names in pinyin on whole words, numbers by a
+lookup per digit run (Chinese numerals, letters for digits, any separators,
+or told in pieces). Each costs time linear in the output size.
 """
 
 from __future__ import annotations
@@ -24,67 +22,26 @@ from pathlib import Path, PurePosixPath
 
 import ahocorasick
 
-from .private import LONG_NUMBER, NUMBER, PrivateValue, number_key
+from .private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
+from .spelling import INVISIBLE_RE, LatinFinder, canonical, digit_views, joined_pieces, number_pieces
 
 _JSON_ESCAPE = re.compile(
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
 )
 # What urllib.parse.unquote decodes, found in C: it would split the whole
-# text at every '%' and at every non-ASCII character. A pattern that starts
-# with a character or a class (not a group or a repeat) lets the regex
-# engine skip ahead in C.
+# text at every '%' and at every non-ASCII character.
 _PERCENT_RUN = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
-# Unicode's Default_Ignorable_Code_Point: characters a reader does not see
-# (zero-width, direction controls, variation selectors, fillers, tags). One
-# inside a name or a number must not hide it from the guard.
-DEFAULT_IGNORABLE = (
-    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x1810), *range(0x200B, 0x2010),
-    *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0x3164, *range(0xFE00, 0xFE10), 0xFEFF, 0xFFA0,
-    *range(0xFFF0, 0xFFF9), *range(0x1BCA0, 0x1BCA4), *range(0x1D173, 0x1D17B), *range(0xE0000, 0xE1000),
-)
-# A character class, not str.translate: translate looks up every character
-# of a CJK text in Python (~60 ns each); the regex scans in C.
-_INVISIBLE = re.compile("[" + "".join(
-    f"{chr(run[0][1])}-{chr(run[-1][1])}" if len(run) > 1 else chr(run[0][1])
-    for run in (list(g) for _, g in itertools.groupby(enumerate(sorted(DEFAULT_IGNORABLE)), lambda p: p[1] - p[0]))
-) + "]")
-_SEPARATOR_CHARS = r"\s\-‐‑–—―·•・_/"
-_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]+")
-# The separators that are not ASCII (all below U+3100: tests/test_guard_fast_paths.py).
-_WIDE_SEPARATOR = re.compile("[" + "".join(c for c in map(chr, range(0x80, 0x3100)) if _SEPARATORS.match(c)) + "]")
-# Characters `_expand` may leave as they are: NFKC-stable starters that
-# never combine with the character before them, casefold-stable (ASCII
-# letters are lowered later, as bytes), visible (but U+200B, removed later)
-# and no separators (but ASCII ones, and ·, made a space). NFKC of a text is
-# NFKC of its pieces when it is cut before such a character (UAX #15), so
-# only the runs of other characters, each with the one before it, are
-# normalised. tests/test_guard_fast_paths.py checks every character listed.
-_STABLE = (
-    r"\x00-\x7f\u00b7\u00d7\u200b\u2018\u2019\u201c\u201d\u203a\u2190-\u2193"
-    r"\u3001\u3002\u3008-\u3011\u3400-\u4dbf\u4e00-\u9fff\ufffd"
-)
-_UNSTABLE_RUN = re.compile(f"[^{_STABLE}][^{_STABLE}]*")
-# Full-width punctuation of Chinese text, replaced by its NFKC (and NFKD)
-# form before the split, so that it does not cut the text into thousands of runs.
-_FULL_WIDTH = {"，": ",", "：": ":", "（": "(", "）": ")", "；": ";", "！": "!", "？": "?"}
-# `_expand`'s text made compact as UTF-8: ASCII letters lowered, separators dropped.
-_LOWER = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
-_ASCII_SEPARATORS = bytes(b for b in range(128) if _SEPARATORS.fullmatch(chr(b)))
-# `_expand`'s text as the digits (and x) of each digit run, runs apart:
-# a number that `_find_number` finds in a run is a substring of one.
-_DIGITS = bytes(b if b in b"0123456789x" else ord(" ") for b in bytes.maketrans(b"X", b"x"))
-_RUN_PUNCTUATION = _ASCII_SEPARATORS + b"()."
-# A digit run as written: digit groups (an ID may end in x) joined by
-# separators, parentheses or dots ((130)9678-9651, 130.9678.9651; NFKC
-# makes （）and ． of them). Possessive quantifiers: no backtracking on long runs.
-_NUMBER_RUN = re.compile(f"(?:[0-9]++[xX]?+[{_SEPARATOR_CHARS}().]*+)++")
+# A digit run in a view of `spelling.digit_views`: digit groups (an ID may
+# end in x) joined by separators, parentheses or dots ((130)9678-9651,
+# 130.9678.9651). Possessive quantifiers: no backtracking on long runs.
+_RUN_SEPARATORS = r"\s\-‐‑–—―·•・‧∙_/,、~*:+()."
+_NUMBER_RUN = re.compile(f"(?:[0-9]++[xX]?+[{_RUN_SEPARATORS}]*+)++")
+_RUN_SEPARATOR = re.compile(f"[{_RUN_SEPARATORS}]+")
 _NUMBER_GROUP = re.compile(r"[0-9]+[xX]?")
+_NOT_DIGIT = re.compile(r"[^0-9x]+")
 _COUNTRY_CODES = ("86", "0086")
 _MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
 _MAX_EXTENSION = 4
-_MIN_TEXT = 2
-_MIN_NUMBER = 7
-_MIN_DIGIT_TEXT = 5  # a room number 3-2-401, matched as whole digit groups only
 
 
 def _decode_json_escape(m: re.Match[str]) -> str:
@@ -99,51 +56,21 @@ def _decode_percent_run(m: re.Match[str]) -> str:
     return bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace")
 
 
-def _fold(text: str) -> str:
-    """NFKC, invisible characters removed, casefolded, separators spaced."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
-    return _WIDE_SEPARATOR.sub(" ", text)
-
-
-def _expand(text: str) -> str:
-    """Escapes decoded, NFKC, invisible characters removed, casefolded but
-    for ASCII letters, every separator an ASCII one.
-
-    The guard searches this without separators (as `normalise`) for text
-    values, and its digit runs, whose separators do not matter, for numbers.
-    """
+def decode(text: str) -> str:
+    """The text a reader sees: JSON, HTML (twice: &amp;#20029;) and URL escapes decoded."""
     if "\\u" in text:
         text = _JSON_ESCAPE.sub(_decode_json_escape, text)
     if "&" in text:
-        text = html.unescape(html.unescape(text))  # twice: &amp;#20029; too
+        text = html.unescape(html.unescape(text))
     if "%" in text:
         text = _PERCENT_RUN.sub(_decode_percent_run, text)
-    if text.isascii():
-        return text
-    for wide, narrow in _FULL_WIDTH.items():
-        text = text.replace(wide, narrow)
-    runs = list(_UNSTABLE_RUN.finditer(text))
-    if len(runs) > len(text) // 16:
-        text = _fold(text)  # mostly unstable (binary data): one pass is faster
-    elif runs:
-        pieces, end = [], 0
-        for run in runs:
-            start = max(run.start() - 1, 0)  # the character before may combine with the run
-            pieces += (text[end:start], _fold(text[start : run.end()]))
-            end = run.end()
-        pieces.append(text[end:])
-        text = "".join(pieces)
-    return text.replace("\u200b", "").replace("·", " ")
+    return text
 
 
 def normalise(text: str) -> str:
-    """The text as the guard searches it.
-
-    Escapes decoded, NFKC, invisible characters removed, casefolded, then
-    whitespace and separators removed: "138-3761 2045" -> "13837612045".
-    """
-    utf8 = _expand(text).encode("utf-8", "surrogatepass")
-    return utf8.translate(_LOWER, _ASCII_SEPARATORS).decode("utf-8", "surrogatepass")
+    """The text as the guard searches it for words: decoded, then in
+    `spelling.canonical` form ("何 麗-華" -> "何丽华")."""
+    return canonical(decode(text))
 
 
 def _number_key(value: str) -> str:
@@ -206,23 +133,32 @@ class _Entry:
 
 
 class Guard:
-    """Searches outputs for the private values it was built from."""
+    """Searches outputs for the private values it was built from.
 
-    def __init__(self, values: Iterable[PrivateValue]):
+    `public_slugs`: the URL slugs of the registries (shi-he-qu), which a
+    name in pinyin may spell by chance and which are public whatever they spell.
+    """
+
+    def __init__(self, values: Iterable[PrivateValue], public_slugs: Iterable[str] = ()):
         texts: dict[str, _Entry] = {}
+        latin: dict[str, _Entry] = {}
         self._numbers: dict[str, _Entry] = {}
+        whole: set[str] = set()  # number keys but those cut short by a digit
         for value in values:
-            if value.kind == NUMBER:
+            if value.kind == LATIN:
+                keys, table, minimum = {value.value}, latin, MIN_TEXT
+            elif value.kind == NUMBER:
                 key = _number_key(value.value)
                 # A long number without its last digit is a leak too (private.LONG_NUMBER).
                 keys = {key, key[:-1]} if len(key) >= LONG_NUMBER else {key}
-                table, minimum = self._numbers, _MIN_NUMBER
-            elif normalise(value.value).isdigit():
+                table, minimum = self._numbers, MIN_NUMBER
+                whole.add(key)
+            elif canonical(value.value).isdigit():
                 # A text value made of digits once separators go (a room 11-2-903)
                 # is a number: found as a digit run, never inside another (0.1129032).
-                keys, table, minimum = {normalise(value.value)}, self._numbers, _MIN_DIGIT_TEXT
+                keys, table, minimum = {canonical(value.value)}, self._numbers, MIN_DIGIT_TEXT
             else:
-                keys, table, minimum = {normalise(value.value)}, texts, _MIN_TEXT
+                keys, table, minimum = {canonical(value.value)}, texts, MIN_TEXT
             for key in keys:
                 if len(key) >= minimum:
                     table.setdefault(key, _Entry()).add(value)
@@ -233,9 +169,14 @@ class Guard:
         self._automaton = _automaton(
             {key.encode("utf-8", "surrogatepass").decode("latin-1"): entry for key, entry in texts.items()}
         )
+        self._latin = LatinFinder(latin.items())
+        self._public_slugs = frozenset(public_slugs)
         # Every number key: no run holds one unless the page's digits do.
         self._number_automaton = _automaton(self._numbers)
         self._number_lengths = sorted({len(key) for key in self._numbers})
+        # A number told in pieces is looked for whole: two pieces that spell
+        # all but the last digit of one are more likely two other numbers.
+        self._pieces = {key: entry for key, entry in self._numbers.items() if key in whole}
 
     def check(
         self, path: str, data: bytes | str, scope: Collection[str] | None = None
@@ -293,24 +234,40 @@ class Guard:
 
     def _find(self, text: str, scope: Collection[str] | None) -> PrivateValue | None:
         """The first private value found in `text`, or None."""
-        expanded = _expand(text)
-        utf8 = expanded.encode("utf-8", "surrogatepass")
+        text = decode(text)
         if self._automaton is not None:
-            compact = utf8.translate(_LOWER, _ASCII_SEPARATORS).decode("latin-1")  # = normalise(text), as bytes
+            compact = canonical(text).encode("utf-8", "surrogatepass").decode("latin-1")
             for _end, entry in self._automaton.iter(compact):
                 value = entry.hit(scope)
                 if value is not None:
                     return value
+        for _start, _stop, entry in self._latin.find(text, self._public_slugs):
+            value = entry.hit(scope)
+            if value is not None:
+                return value
         if self._number_automaton is not None:
-            digits = b" ".join(utf8.translate(_DIGITS, _RUN_PUNCTUATION).split()).decode("ascii")
-            if next(self._number_automaton.iter(digits), None) is None:
-                return None
-            for run in _NUMBER_RUN.finditer(expanded):
-                if run.end() - run.start() < _MIN_DIGIT_TEXT:
-                    continue  # too short to hold a number worth guarding (dates, counts)
-                value = self._find_number(run.group(), scope)
+            for view in digit_views(INVISIBLE_RE.sub("", text)):
+                value = self._find_numbers(view, scope)
                 if value is not None:
                     return value
+        return None
+
+    def _find_numbers(self, folded: str, scope: Collection[str] | None) -> PrivateValue | None:
+        """The first private number in a view of `spelling.digit_views`."""
+        for pieces in number_pieces(folded):
+            for digits in joined_pieces(pieces):
+                entry = self._pieces.get(digits)
+                value = entry.hit(scope) if entry else None
+                if value is not None:
+                    return value
+        if next(self._number_automaton.iter(_NOT_DIGIT.sub(" ", _RUN_SEPARATOR.sub("", folded))), None) is None:
+            return None  # no run holds a number unless the page's digits do
+        for run in _NUMBER_RUN.finditer(folded):
+            if run.end() - run.start() < MIN_DIGIT_TEXT:
+                continue  # too short to hold a number worth guarding (dates, counts)
+            value = self._find_number(run.group(), scope)
+            if value is not None:
+                return value
         return None
 
     def _find_number(self, run: str, scope: Collection[str] | None) -> PrivateValue | None:
@@ -324,7 +281,7 @@ class Guard:
         """
         groups = _NUMBER_GROUP.findall(run)
         digits = "".join(groups).lower()
-        if len(digits) < _MIN_DIGIT_TEXT:
+        if len(digits) < MIN_DIGIT_TEXT:
             return None
         bounds = list(itertools.accumulate(map(len, groups), initial=0))
         for start in bounds[:-1]:
@@ -342,7 +299,7 @@ class Guard:
                     closing = bisect.bisect_left(bounds, end)  # the group boundary at or after `end`
                     if bounds[closing] != end and (
                         bounds[closing] - end > _MAX_EXTENSION or bounds[closing - 1] > begin
-                        or end - begin < _MIN_NUMBER
+                        or end - begin < MIN_NUMBER
                     ):
                         continue  # an extension runs on in the value's own last group, never in another
                     value = entry.hit(scope)

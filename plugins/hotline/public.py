@@ -18,6 +18,14 @@ FOLLOWUP_RESULTS = {
     "unreachable": "无法联系",
 }
 
+# Words the site prints around every case, whatever the cases say: a
+# private value that is one of them, or part of one, cannot be kept private.
+SITE_WORDS = (
+    *CHANNEL_NAMES.values(), *FOLLOWUP_RESULTS.values(), "市长热线办公室", "市民", "居民", "村民", "职工", "家长",
+    "反映", "来电", "来信", "接电后", "接信后", "经查", "经回访", "反映人", "情况属实", "情况部分属实", "情况不属实",
+    "值班记者", "办理", "办结", "回访", "对此结果表示",
+)
+
 
 class Compact:
     """Base of the frozen slots dataclasses the load cache keeps: pickled as

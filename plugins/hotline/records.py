@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from .guard import DEFAULT_IGNORABLE
 from .problems import Problem
+from .spelling import INVISIBLE, INVISIBLE_RE
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -29,9 +29,10 @@ REGISTRY_FILES = ("departments.yaml", "categories.yaml")
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 # Invisible characters (zero-width, direction overrides such as U+202E that
-# show "abc" as "cba") are dropped from every text: no one can see them,
-# and they could disguise a headline or split a name the scrubber looks for.
-_IGNORABLE = dict.fromkeys(DEFAULT_IGNORABLE)
+# show "abc" as "cba", blank fillers such as U+3164) are dropped from every
+# text: no one can see them, and they could disguise a headline or split a
+# name the scrubber looks for.
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 # Control characters but tab and line breaks (YAML escapes can write them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Tags libyaml gives plain YAML values; any other (!!python/object, !!binary,
@@ -212,13 +213,13 @@ def _build(node: yaml.Node, path: tuple, source: Source, problems: list[Problem]
         return None
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
-            if node.value.isprintable():
+            if node.value.isprintable() and not INVISIBLE_RE.search(node.value):
                 return node.value
             control = _CONTROL.search(node.value)
             if control:  # "\e[2J" or "\x01" written as an escape: not text, and no XML can hold it
                 problems.append(source.problem(path, f"含有控制字符 U+{ord(control.group()):04X}，不是普通文字（请删去）"))
                 return None
-            return node.value.translate(_IGNORABLE)
+            return node.value.translate(_INVISIBLE)
         try:
             return _constructor.construct_object(node)
         except Exception:  # PyYAML raises what it happens to (AttributeError for !!timestamp x)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from .anonymise import COMPOUND_SURNAMES
+from .names import COMPOUND_SURNAMES
 from .casedata import CaseSet, Position
 from .problems import Problem
 from .public import PublicCase

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
+from .names import name_problem
+from .privacy_checks import privacy_problems
 from .problems import Problem
 from .public import Category, Compact, Department, Registries
 from .records import Source, field_name, shown
@@ -66,7 +68,8 @@ class Record(Compact):
     publish: bool
     channel: str
     received_at: dt.datetime
-    caller: dict[str, Any]
+    callers: tuple[dict[str, Any], ...]
+    caller_key: str  # how the file names them: caller (one) or callers (a list)
     caller_role: str | None
     district: str | None
     area: str | None
@@ -84,6 +87,15 @@ class Record(Compact):
     @property
     def published(self) -> bool:
         return self.status == "resolved" and self.publish
+
+    def caller_field(self, index: int) -> str:
+        """The contract path of a caller: caller, or callers[1]."""
+        return "caller" if self.caller_key == "caller" else f"callers[{index}]"
+
+    def caller_by_field(self, field: str) -> dict[str, Any]:
+        """The caller a field such as `callers[1].name` belongs to."""
+        m = re.match(r"callers\[(\d+)\]", field)
+        return self.callers[int(m.group(1)) if m else 0]
 
 
 def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tuple[Record | None, list[Problem]]:
@@ -119,9 +131,30 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     area = _get(data, ("place", "area"))
     if isinstance(area, str) and ROOM_NUMBER.search(area):
         problems.append(source.problem(("place", "area"), "地点只能写到乡镇、村或社区，不能含楼号、单元或门牌号"))
+    problems += _caller_problems(source, data)
     if problems or registries is None:
         return None, problems
-    return _record(source, data, dates, category, departments), []
+    record = _record(source, data, dates, category, departments)
+    problems = privacy_problems(record, registries)
+    return (None, problems) if problems else (record, [])
+
+
+def _caller_problems(source: Source, data: dict) -> list[Problem]:
+    """One of `caller` and `callers` (a resolved case needs one), each name one person's."""
+    if "caller" in data and "callers" in data:
+        return [source.problem(("callers",), "caller 和 callers 只能写一个：一位来电人写 caller，几位写 callers 列表")]
+    if data.get("status") == "resolved" and not data.get("caller") and not data.get("callers"):
+        return [source.problem((), "缺少必填字段“caller”（来电人：至少写 name，如 name: 何丽华）", "caller")]
+    problems = []
+    key = "callers" if "callers" in data else "caller"
+    callers = _list(data.get(key)) if key == "callers" else [data.get(key)]
+    for i, caller in enumerate(callers):
+        path = (key, i, "name") if key == "callers" else (key, "name")
+        name = caller.get("name") if isinstance(caller, dict) else None
+        wrong = name_problem(name) if isinstance(name, str) and name.strip() else None
+        if wrong:
+            problems.append(source.problem(path, f"来电人姓名{wrong}"))
+    return problems
 
 
 def schema_problems(source: Source) -> list[Problem]:
@@ -203,7 +236,7 @@ def _texts(value: Any, path: tuple = ()):
         yield path, value
     elif isinstance(value, dict):
         for k, v in value.items():
-            if path == ("caller",) and k != "name":
+            if (path == ("caller",) or path[:1] == ("callers",) and len(path) == 2) and k != "name":
                 continue
             yield from _texts(v, path + (k,))
     elif isinstance(value, list):
@@ -294,7 +327,8 @@ def _record(source: Source, data: dict, dates: dict, category: Category | None, 
         publish=data.get("publish", True),
         channel=data.get("channel", "hotline"),
         received_at=dates[("received_at",)],
-        caller=data.get("caller") or {},
+        callers=tuple(data["callers"]) if "callers" in data else (data.get("caller") or {},),
+        caller_key="callers" if "callers" in data else "caller",
         caller_role=_text(data.get("caller_role")),
         district=_text(place.get("district")),
         area=_text(place.get("area")),

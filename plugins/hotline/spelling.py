@@ -1,0 +1,312 @@
+"""How a private value may be spelt, and where a text spells it.
+
+The anonymiser and the output guard find private values through this one
+module, so that what the guard would call a leak the anonymiser has already
+replaced. Two views of a text are compared with two views of a value:
+
+- `canonical`: compatibility forms (full-width letters, circled digits)
+  resolved, accents dropped, casefolded, traditional characters simplified
+  (OpenCC), Chinese numerals as digits, and every invisible, blank, space,
+  punctuation or symbol character dropped, but for sentence punctuation,
+  which a name never spans. 何、麗.華 and 何丽*华 are both 何丽华.
+- `Latin words`: the ASCII words of a text, for names written in pinyin
+  (He Lihua, LIHUA HE, he-li-hua), matched on whole words only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import ahocorasick
+import opencc
+from pypinyin import Style, pinyin
+
+
+def _scan() -> tuple[frozenset[str], dict[int, int]]:
+    """From the characters' Unicode properties: (the characters a reader
+    does not see, the decimal digits of every script but ASCII as ASCII).
+
+    Not seen: format characters (zero-width, direction controls, tags),
+    variation selectors, and the letters and symbols drawn blank (Hangul
+    fillers U+3164 and U+115F, the blank braille pattern U+2800)."""
+    invisible, digits = set(), {}
+    for plane in (range(0x80, 0x20000), range(0xE0000, 0xE1000)):
+        for code in plane:
+            char = chr(code)
+            category = unicodedata.category(char)
+            if category == "Cf":
+                invisible.add(char)
+            elif category == "Nd":
+                digits[code] = ord("0") + unicodedata.decimal(char)
+            elif category in ("Lo", "So", "Mn") and not 0x3400 <= code < 0xA000 and not 0xAC00 <= code < 0xD7B0:
+                name = unicodedata.name(char, "")
+                if "FILLER" in name or name.endswith(" BLANK") or "VARIATION SELECTOR" in name:
+                    invisible.add(char)
+    return frozenset(invisible), digits
+
+
+INVISIBLE, _OTHER_DIGITS = _scan()
+INVISIBLE_RE = re.compile("[" + "".join(
+    re.escape(chr(run[0][1])) + (f"-{re.escape(chr(run[-1][1]))}" if len(run) > 1 else "")
+    for run in (list(g) for _, g in itertools.groupby(enumerate(sorted(map(ord, INVISIBLE))), lambda p: p[1] - p[0]))
+) + "]")
+# What stops a name: a name is never written across a sentence's punctuation.
+# (A list's 、 and a dot are not here: 何、丽、华 and 何.丽.华 are one name.)
+BARRIERS = frozenset("，；！？,;!?\n")
+_BARRIER = "|"
+# Chinese numerals read digit by digit (幺 for 1 on the phone, 两 for 2).
+NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789"))
+
+
+def _simplified() -> dict[str, str]:
+    """Traditional -> simplified, character by character, from OpenCC."""
+    chars = [chr(c) for c in itertools.chain(range(0x3400, 0xA000), range(0xF900, 0xFB00), range(0x20000, 0x2FA20))]
+    table = {}
+    for config in ("t2s", "tw2s", "hk2s"):
+        converted = opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
+        table.update({a: b for a, b in zip(chars, converted) if a != b and len(b) == 1})
+    return table
+
+
+SIMPLIFIED = _simplified()
+
+
+def _fold_char(char: str) -> str:
+    """One character in the canonical form: "" for one that is dropped."""
+    if char in INVISIBLE:
+        return ""
+    if char in BARRIERS:
+        return _BARRIER
+    out = []
+    for part in unicodedata.normalize("NFKD", char):
+        if unicodedata.category(part)[0] not in "LN" or part in INVISIBLE:
+            continue  # marks, spaces, punctuation, symbols, controls
+        for folded in part.casefold():
+            folded = SIMPLIFIED.get(folded, folded)
+            out.append(NUMERALS.get(folded, folded))
+    return "".join(out)
+
+
+class _FoldTable(dict):
+    """`str.translate` table of the canonical form, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
+def canonical(text: str) -> str:
+    """The form texts and private values are compared in."""
+    return text.translate(_TABLE)
+
+
+def canonical_offsets(text: str) -> tuple[str, list[int]]:
+    """`canonical(text)` and, for each of its characters, the index of the
+    character of `text` it came from."""
+    out, origin = [], []
+    for i, char in enumerate(text):
+        folded = _TABLE[ord(char)]
+        if folded:
+            out.append(folded)
+            origin += [i] * len(folded)
+    return "".join(out), origin
+
+
+class Finder:
+    """Finds words, each with a payload, in any spelling `canonical` folds.
+
+    `find` gives the spans of the original text that spell them, leftmost
+    and longest first, none overlapping.
+    """
+
+    def __init__(self, words: Iterable[tuple[str, object]]):
+        self._automaton = ahocorasick.Automaton()
+        for word, payload in words:
+            key = canonical(word)
+            if key and _BARRIER not in key and key not in self._automaton:
+                self._automaton.add_word(key, (len(key), payload))
+        self.empty = not len(self._automaton)
+        if not self.empty:
+            self._automaton.make_automaton()
+
+    def keys(self) -> list[str]:
+        return sorted(self._automaton.keys()) if not self.empty else []
+
+    def find(self, text: str) -> list[tuple[int, int, object]]:
+        if self.empty or next(self._automaton.iter_long(canonical(text)), None) is None:
+            return []
+        folded, origin = canonical_offsets(text)
+        return [
+            (origin[end + 1 - length], origin[end] + 1, payload)
+            for end, (length, payload) in self._automaton.iter_long(folded)
+        ]
+
+
+def replace_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, replacement) span replaced; spans sorted, apart."""
+    out, last = [], 0
+    for start, end, replacement in spans:
+        if start < last:
+            continue
+        out += [text[last:start], replacement]
+        last = end
+    return "".join(out) + text[last:] if out else text
+
+
+# --- Numbers ------------------------------------------------------------------
+
+# Digits of every script (full-width, Arabic-Indic …) as ASCII digits,
+# full-width signs as ASCII ones: one character for one.
+_DIGIT_FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20} | _OTHER_DIGITS
+# Chinese numerals read as digits where they are digits: two or more in a row
+# (一三八, 138三七六一), never one alone (一幢房屋, 前三位).
+_NUMERAL_RUN = re.compile("[0-9" + "".join(NUMERALS) + "]{2,}")
+_NUMERAL_DIGIT = re.compile(f"[{''.join(NUMERALS)}][0-9{''.join(NUMERALS)}]|[0-9][{''.join(NUMERALS)}]")
+_NUMERAL_FOLD = str.maketrans(NUMERALS)
+# Letters written for digits inside a number: 138O376l2045, l3837612045.
+_LETTER_DIGIT = re.compile(
+    r"(?<=[0-9])[OoIl](?=[OoIl]*[0-9])|(?<![A-Za-z])[Il](?=[0-9]{4})|(?<=[0-9]{4})[Oo](?![A-Za-z])"
+)
+# A number told in pieces: 前三位138，中间3761，尾号2045. Pieces of three
+# digits or more, at most ten characters apart within a sentence.
+_PIECE = re.compile(r"[0-9]{3,}")
+_PIECE_GAP = re.compile(r"[^0-9。！？!?\n]{1,10}")
+
+
+def digit_views(text: str) -> list[str]:
+    """`text` with every digit as an ASCII digit, one character for one, so
+    that offsets in it are offsets in `text`; then, if it has Chinese
+    numerals read as digits (一三八), with those as digits too. Two views:
+    一13837612045 holds a mobile number, and 一三八三七六一二零四五 another."""
+    plain = fold_letters(text.translate(_DIGIT_FOLD))
+    if not _NUMERAL_DIGIT.search(plain):
+        return [plain]
+    return [plain, fold_letters(_NUMERAL_RUN.sub(lambda m: m.group().translate(_NUMERAL_FOLD), plain))]
+
+
+def fold_letters(folded: str) -> str:
+    """Letters written for digits inside a number as digits: 138O376l2045."""
+    if not _LETTER_DIGIT.search(folded):
+        return folded
+    return _LETTER_DIGIT.sub(lambda m: "0" if m.group() in "Oo" else "1", folded)
+
+
+def number_pieces(folded: str) -> list[list[re.Match]]:
+    """Runs of digit pieces a sentence tells one after another
+    (138，中间3761，尾号2045) in a view of `digit_views`."""
+    runs, run = [], []
+    for piece in _PIECE.finditer(folded):
+        if run and not _PIECE_GAP.fullmatch(folded, run[-1].end(), piece.start()):
+            runs.append(run)
+            run = []
+        run.append(piece)
+    return [r for r in [*runs, run] if len(r) >= 2]
+
+
+def joined_pieces(run: list[re.Match], most: int = 4, longest: int = 19) -> dict[str, list[re.Match]]:
+    """Every number two to `most` consecutive pieces of a run spell together,
+    no longer than `longest` digits (an ID or a bank card), with its pieces."""
+    out = {}
+    for i in range(len(run)):
+        digits = run[i].group()
+        for j in range(i + 1, min(i + most, len(run))):
+            digits += run[j].group()
+            if len(digits) > longest:
+                break
+            out.setdefault(digits, run[i : j + 1])
+    return out
+
+
+# --- Names in Latin letters ---------------------------------------------------
+
+# Latin letters, full-width ones and those with tone marks (Hé Lìhuá, ü) too.
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
+# What may join the words of one name: spaces, hyphens, dots, apostrophes.
+_JOINER = re.compile(r"[\s\-‐‑–—·•・.'’_]*")
+
+
+def latin_letters(word: str) -> str:
+    """A word's Latin letters as lower-case ASCII: accents dropped, full-width narrowed."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if c.isascii() and c.isalpha()).lower()
+
+
+@lru_cache(maxsize=4096)
+def syllables(name: str) -> tuple[tuple[str, ...], ...]:
+    """The pinyin readings of each character of a Chinese name (a surname
+    may have several: 单 is dan, shan or chan); ü as v, u and yu."""
+    readings = pinyin(name, style=Style.NORMAL, heteronym=True, v_to_u=False, errors=lambda chars: [[c] for c in chars])
+    out = []
+    for options in readings:
+        spelled = dict.fromkeys(o.lower() for o in options)
+        for o in list(spelled):
+            if "v" in o:
+                spelled.update(dict.fromkeys((o.replace("v", "u"), o.replace("v", "yu"))))
+        out.append(tuple(spelled))
+    return tuple(out)
+
+
+def pinyin_spellings(surname: str, given: str, limit: int = 32) -> tuple[set[str], set[str]]:
+    """(full names, given names) in pinyin, letters only: 何丽华 ->
+    ({helihua, lihuahe}, {lihua}). Every reading of a character counts,
+    up to `limit` spellings each."""
+    def spell(part: str) -> set[str]:
+        combos = itertools.islice(itertools.product(*syllables(part)), limit) if part else ()
+        return {"".join(c) for c in combos}
+
+    surnames, givens = spell(surname), spell(given)
+    full = {s + g for s in surnames for g in givens} | {g + s for s in surnames for g in givens}
+    return (full or surnames), givens
+
+
+class LatinFinder:
+    """Finds names spelt in Latin letters, on whole words only: helihua in
+    "He Li-hua" and "HELIHUA", never in "thelihuang"."""
+
+    def __init__(self, words: Iterable[tuple[str, object]]):
+        self._automaton = ahocorasick.Automaton()
+        for word, payload in words:
+            if word and word not in self._automaton:
+                self._automaton.add_word(word, (len(word), payload))
+        self.empty = not len(self._automaton)
+        if not self.empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, object]]:
+        """Spans of `text` that spell a word, longest first where two start
+        together. `skip`: phrases that are public whatever they spell (the
+        hyphenated pinyin of a registry's URL slug, shi-he-qu)."""
+        if self.empty or not _LATIN.search(text):
+            return []
+        found = []
+        for phrase in _phrases(text):
+            words = [latin_letters(m.group()) for m in phrase]
+            if "-".join(words) in skip:
+                continue
+            bounds, offset = {0: 0}, 0
+            for i, word in enumerate(words):
+                offset += len(word)
+                bounds[offset] = i + 1
+            for end, (length, payload) in self._automaton.iter("".join(words)):
+                begin, stop = end + 1 - length, end + 1
+                if begin in bounds and stop in bounds:
+                    found.append((phrase[bounds[begin]].start(), phrase[bounds[stop] - 1].end(), payload))
+        return sorted(found, key=lambda span: (span[0], -span[1]))
+
+
+def _phrases(text: str) -> Iterator[list[re.Match]]:
+    """Runs of Latin words joined only by spaces, hyphens, dots or apostrophes."""
+    phrase: list[re.Match] = []
+    for word in _LATIN.finditer(text):
+        if phrase and not _JOINER.fullmatch(text, phrase[-1].end(), word.start()):
+            yield phrase
+            phrase = []
+        phrase.append(word)
+    if phrase:
+        yield phrase

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 import ahocorasick
 
 from .private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
-from .spelling import INVISIBLE_RE, LatinFinder, canonical, digit_views, joined_pieces, number_pieces
+from .spelling import LatinFinder, canonical, digit_views, joined_pieces, number_pieces
 
 _JSON_ESCAPE = re.compile(
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
@@ -42,6 +42,9 @@ _NOT_DIGIT = re.compile(r"[^0-9x]+")
 _COUNTRY_CODES = ("86", "0086")
 _MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
 _MAX_EXTENSION = 4
+# Letters of the shortest pinyin looked for: a shorter given name (wei, fang)
+# is replaced in its case's text, but a page's markup is full of such words.
+_MIN_LATIN = 5
 
 
 def _decode_json_escape(m: re.Match[str]) -> str:
@@ -146,7 +149,7 @@ class Guard:
         whole: set[str] = set()  # number keys but those cut short by a digit
         for value in values:
             if value.kind == LATIN:
-                keys, table, minimum = {value.value}, latin, MIN_TEXT
+                keys, table, minimum = {value.value}, latin, _MIN_LATIN
             elif value.kind == NUMBER:
                 key = _number_key(value.value)
                 # A long number without its last digit is a leak too (private.LONG_NUMBER).
@@ -235,18 +238,18 @@ class Guard:
     def _find(self, text: str, scope: Collection[str] | None) -> PrivateValue | None:
         """The first private value found in `text`, or None."""
         text = decode(text)
+        folded = canonical(text)
         if self._automaton is not None:
-            compact = canonical(text).encode("utf-8", "surrogatepass").decode("latin-1")
-            for _end, entry in self._automaton.iter(compact):
+            for _end, entry in self._automaton.iter(folded.encode("utf-8", "surrogatepass").decode("latin-1")):
                 value = entry.hit(scope)
                 if value is not None:
                     return value
-        for _start, _stop, entry in self._latin.find(text, self._public_slugs):
+        for _start, _stop, entry in self._latin.find(text, self._public_slugs, folded):
             value = entry.hit(scope)
             if value is not None:
                 return value
         if self._number_automaton is not None:
-            for view in digit_views(INVISIBLE_RE.sub("", text)):
+            for view in digit_views(text):
                 value = self._find_numbers(view, scope)
                 if value is not None:
                     return value

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 import ahocorasick
@@ -102,8 +102,16 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+_ASCII_KEEP = bytes(range(48, 58)) + bytes(range(97, 123))
+_ASCII_DROP = bytes(b for b in range(128) if b not in _ASCII_KEEP and chr(b) not in BARRIERS)
+_ASCII_BARRIERS = bytes.maketrans("".join(sorted(c for c in BARRIERS if c.isascii())).encode(),
+                                  _BARRIER.encode() * len([c for c in BARRIERS if c.isascii()]))
+
+
 def canonical(text: str) -> str:
     """The form texts and private values are compared in."""
+    if text.isascii():  # JSON, CSS, scripts: letters lowered, signs dropped, in C
+        return text.lower().encode("ascii").translate(_ASCII_BARRIERS, _ASCII_DROP).decode("ascii")
     return text.translate(_TABLE)
 
 
@@ -163,8 +171,19 @@ def replace_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
 # --- Numbers ------------------------------------------------------------------
 
 # Digits of every script (full-width, Arabic-Indic …) as ASCII digits,
-# full-width signs as ASCII ones: one character for one.
-_DIGIT_FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20} | _OTHER_DIGITS
+# full-width signs as ASCII ones, one character for one; invisible ones dropped.
+class _Identity(dict):
+    """A `str.translate` table that leaves every character it does not name
+    as it is, without the cost of a failed lookup per character."""
+
+    def __missing__(self, code: int) -> int:
+        self[code] = code
+        return code
+
+
+_DIGIT_FOLD = _Identity(
+    {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20} | _OTHER_DIGITS | dict.fromkeys(map(ord, INVISIBLE))
+)
 # Chinese numerals read as digits where they are digits: two or more in a row
 # (一三八, 138三七六一), never one alone (一幢房屋, 前三位).
 _NUMERAL_RUN = re.compile("[0-9" + "".join(NUMERALS) + "]{2,}")
@@ -174,6 +193,7 @@ _NUMERAL_FOLD = str.maketrans(NUMERALS)
 _LETTER_DIGIT = re.compile(
     r"(?<=[0-9])[OoIl](?=[OoIl]*[0-9])|(?<![A-Za-z])[Il](?=[0-9]{4})|(?<=[0-9]{4})[Oo](?![A-Za-z])"
 )
+_LETTER_NEAR_DIGIT = re.compile(r"[0-9][OoIl]|[OoIl][0-9]")
 # A number told in pieces: 前三位138，中间3761，尾号2045. Pieces of three
 # digits or more, at most ten characters apart within a sentence.
 _PIECE = re.compile(r"[0-9]{3,}")
@@ -181,11 +201,11 @@ _PIECE_GAP = re.compile(r"[^0-9。！？!?\n]{1,10}")
 
 
 def digit_views(text: str) -> list[str]:
-    """`text` with every digit as an ASCII digit, one character for one, so
-    that offsets in it are offsets in `text`; then, if it has Chinese
-    numerals read as digits (一三八), with those as digits too. Two views:
-    一13837612045 holds a mobile number, and 一三八三七六一二零四五 another."""
-    plain = fold_letters(text.translate(_DIGIT_FOLD))
+    """`text` with every digit as an ASCII digit, one character for one (so
+    that offsets in a text without invisible characters hold); then, if it
+    has Chinese numerals read as digits (一三八), with those as digits too.
+    Two views: 一13837612045 holds a mobile number, and 一三八三七六一二零四五 another."""
+    plain = fold_letters(text if text.isascii() else text.translate(_DIGIT_FOLD))
     if not _NUMERAL_DIGIT.search(plain):
         return [plain]
     return [plain, fold_letters(_NUMERAL_RUN.sub(lambda m: m.group().translate(_NUMERAL_FOLD), plain))]
@@ -193,7 +213,7 @@ def digit_views(text: str) -> list[str]:
 
 def fold_letters(folded: str) -> str:
     """Letters written for digits inside a number as digits: 138O376l2045."""
-    if not _LETTER_DIGIT.search(folded):
+    if not _LETTER_NEAR_DIGIT.search(folded):
         return folded
     return _LETTER_DIGIT.sub(lambda m: "0" if m.group() in "Oo" else "1", folded)
 
@@ -228,13 +248,18 @@ def joined_pieces(run: list[re.Match], most: int = 4, longest: int = 19) -> dict
 
 # Latin letters, full-width ones and those with tone marks (Hé Lìhuá, ü) too.
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
-# What may join the words of one name: spaces, hyphens, dots, apostrophes.
-_JOINER = re.compile(r"[\s\-‐‑–—·•・.'’_]*")
+# Latin words joined only by spaces, hyphens, dots or apostrophes: one name may span them.
+_PHRASE = re.compile(f"{_LATIN.pattern}(?:[\\s\\-‐‑–—·•・.'’_]+{_LATIN.pattern})*")
 
 
 def latin_letters(word: str) -> str:
     """A word's Latin letters as lower-case ASCII: accents dropped, full-width narrowed."""
+    if word.isascii():
+        return word.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", word) if c.isascii() and c.isalpha()).lower()
+
+
+_NOT_LETTER = re.compile(r"[^a-z]+")
 
 
 @lru_cache(maxsize=4096)
@@ -278,35 +303,29 @@ class LatinFinder:
         if not self.empty:
             self._automaton.make_automaton()
 
-    def find(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, object]]:
+    def find(self, text: str, skip: frozenset[str] = frozenset(), folded: str | None = None) -> list[tuple[int, int, object]]:
         """Spans of `text` that spell a word, longest first where two start
         together. `skip`: phrases that are public whatever they spell (the
-        hyphenated pinyin of a registry's URL slug, shi-he-qu)."""
-        if self.empty or not _LATIN.search(text):
+        hyphenated pinyin of a registry's URL slug, shi-he-qu). `folded`:
+        `canonical(text)`, if it is at hand."""
+        if self.empty:
+            return []
+        letters = _NOT_LETTER.sub("", folded if folded is not None else canonical(text))
+        if next(self._automaton.iter(letters), None) is None:
             return []
         found = []
-        for phrase in _phrases(text):
-            words = [latin_letters(m.group()) for m in phrase]
-            if "-".join(words) in skip:
+        for phrase in _PHRASE.finditer(text):
+            words = list(_LATIN.finditer(phrase.group()))
+            spelled = [latin_letters(w.group()) for w in words]
+            if "-".join(spelled) in skip:
                 continue
             bounds, offset = {0: 0}, 0
-            for i, word in enumerate(words):
+            for i, word in enumerate(spelled):
                 offset += len(word)
                 bounds[offset] = i + 1
-            for end, (length, payload) in self._automaton.iter("".join(words)):
+            for end, (length, payload) in self._automaton.iter("".join(spelled)):
                 begin, stop = end + 1 - length, end + 1
                 if begin in bounds and stop in bounds:
-                    found.append((phrase[bounds[begin]].start(), phrase[bounds[stop] - 1].end(), payload))
+                    first, last = words[bounds[begin]], words[bounds[stop] - 1]
+                    found.append((phrase.start() + first.start(), phrase.start() + last.end(), payload))
         return sorted(found, key=lambda span: (span[0], -span[1]))
-
-
-def _phrases(text: str) -> Iterator[list[re.Match]]:
-    """Runs of Latin words joined only by spaces, hyphens, dots or apostrophes."""
-    phrase: list[re.Match] = []
-    for word in _LATIN.finditer(text):
-        if phrase and not _JOINER.fullmatch(text, phrase[-1].end(), word.start()):
-            yield phrase
-            phrase = []
-        phrase.append(word)
-    if phrase:
-        yield phrase

@@ -293,7 +293,7 @@ class Anonymiser:
             resolved_at=record.resolved_at,
             caller=public_name(record.caller["name"], record.caller.get("gender")),
             caller_role=clean(record.caller_role, "caller_role") or "市民",
-            district=self._districts[record.district],
+            district=record.district,
             area=clean(record.area, "place.area"),
             category=record.category,
             headline=tuple(clean(h, f"headline[{i}]") for i, h in enumerate(record.headline)),

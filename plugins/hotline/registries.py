@@ -1,4 +1,4 @@
-"""The public registries: departments.yaml and categories.yaml.
+"""The public registries: departments.yaml, categories.yaml and districts.yaml.
 
 Every registry is a list of `{name, …}` entries read by the same rules:
 names (and aliases, where the registry has them) are unique together,
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Problem
-from .public import Category, Department, Registries
+from .public import Category, Department, District, Registries
 from .records import Source, read_yaml
 from .slugs import SLUG_PATTERN, unique_slugs
 
@@ -24,10 +24,16 @@ class _Kind:
     noun: str
     keys: frozenset[str]
     aliases_example: str = ""
+    missing: str = "应为一个列表，每项至少有 name"  # said when the file is not there
 
 
 _DEPARTMENTS = _Kind("departments.yaml", "部门", frozenset({"name", "phone", "aliases"}), "[城管执法局, 市城管局]")
 _CATEGORIES = _Kind("categories.yaml", "类别", frozenset({"name", "slug"}))
+_DISTRICTS = _Kind(
+    "districts.yaml", "区县", frozenset({"name", "aliases", "slug"}), "[浉河]",
+    "案件的 place.district 必须是其中的名称或别名。请在案件目录的顶层新建 districts.yaml，每个区县写一项，"
+    "如“- {name: 浉河区, aliases: [浉河]}”",
+)
 
 
 @dataclass(frozen=True)
@@ -41,19 +47,24 @@ class _Entry:
 
 
 def load_registries(cases_dir: Path) -> tuple[Registries | None, list[Problem]]:
-    """Both registries, or None with the problems that prevent using them."""
+    """The three registries, or None with the problems that prevent using them."""
     departments, problems = _load(cases_dir, _DEPARTMENTS)
     categories, more = _load(cases_dir, _CATEGORIES)
+    problems += more
+    districts, more = _load(cases_dir, _DISTRICTS)
     problems += more
     if problems:
         return None, problems
     dept_objects = tuple(Department(e.name, e.slug, e.phone, e.aliases) for e in departments)
     cat_objects = tuple(Category(e.name, e.slug) for e in categories)
+    district_objects = tuple(District(e.name, e.slug, e.aliases) for e in districts)
     return Registries(
         departments=dept_objects,
         categories=cat_objects,
+        districts=district_objects,
         department_by_name=_by_name(dept_objects),
         category_by_name=_by_name(cat_objects),
+        district_by_name=_by_name(district_objects),
     ), []
 
 
@@ -70,7 +81,7 @@ def _load(cases_dir: Path, kind: _Kind) -> tuple[list[_Entry], list[Problem]]:
     """The checked entries of one registry file, or the problems in it."""
     path = cases_dir / kind.file
     if not path.is_file():
-        return [], [Problem(str(path), 0, "", f"缺少{kind.noun}登记表 {path.name}（应为一个列表，每项至少有 name）")]
+        return [], [Problem(str(path), 0, "", f"缺少{kind.noun}登记表 {path.name}（{kind.missing}）")]
     source, problems = read_yaml(path, f"{kind.noun}列表，每项以“- name: …”开头")
     if problems:
         return [], problems

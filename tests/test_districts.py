@@ -62,8 +62,46 @@ def test_missing_districts_registry_says_how_to_make_one(tmp_path, run):
     (problem,) = problems_of(cases)
     assert problem.startswith(f"{cases / 'districts.yaml'}: 缺少区县登记表 districts.yaml（案件的 place.district 必须是其中的名称或别名")
     assert "新建 districts.yaml，每个区县写一项，如“- {name: 浉河区, aliases: [浉河]}”" in problem
+    assert "hotline check --write-districts" in problem
     code, _, stderr = run("build", "--cases", cases, "--output", tmp_path / "out")
     assert code == 1 and problem in stderr and "Traceback" not in stderr
+
+
+def test_check_writes_districts_from_the_cases_and_the_site_then_builds(tmp_path, run):
+    cases = write_cases(tmp_path / "cases", {
+        "a.yaml": make_case(id="XY-1"),
+        "b.yaml": make_case(id="XY-2", place={"district": "平桥区"}),
+        "c.yaml": make_case(id="XY-3", place={"district": " 平桥区 "}),
+        "d.yaml": {"id": "XY-4", "status": "received", "received_at": "2013-01-10", "place": {"district": "罗山县"}},
+        "e.yaml": {"id": "XY-5", "status": "received", "received_at": "2013-01-10"},
+    })
+    registry = cases / "districts.yaml"
+    registry.unlink()
+    code, stdout, stderr = run("check", "--cases", cases, "--write-districts")
+    assert code == 0, stderr
+    assert f"已写入 {registry}：3 个区县（平桥区、浉河区、罗山县），案件多的在前。" in stdout
+    assert "检查通过：共 5 个案件" in stdout
+    assert yaml.safe_load(registry.read_text("utf-8")) == [{"name": "平桥区"}, {"name": "浉河区"}, {"name": "罗山县"}]
+    code, _, stderr = run("build", "--cases", cases, "--output", tmp_path / "out")
+    assert code == 0, stderr
+    assert (tmp_path / "out" / "district" / "ping-qiao-qu" / "index.html").is_file()
+
+
+def test_check_never_overwrites_districts_yaml(tmp_path, run):
+    cases = write_cases(tmp_path / "cases", {"a.yaml": make_case(place={"district": "西城区"})})
+    before = (cases / "districts.yaml").read_bytes()
+    code, stdout, stderr = run("check", "--cases", cases, "--write-districts")
+    assert code == 1 and stdout == ""
+    assert f"{cases / 'districts.yaml'} 已经存在，没有改写（要重新生成，请先把它删去或改名）。" in stderr
+    assert (cases / "districts.yaml").read_bytes() == before
+
+
+def test_check_writes_nothing_when_no_case_names_a_district(tmp_path, run):
+    cases = write_cases(tmp_path / "cases", {"a.yaml": {"id": "XY-5", "status": "received", "received_at": "2013-01-10"}})
+    (cases / "districts.yaml").unlink()
+    code, _, stderr = run("check", "--cases", cases, "--write-districts")
+    assert code == 1 and "案件里没有写 place.district" in stderr
+    assert not (cases / "districts.yaml").exists()
 
 
 def test_duplicate_names_and_aliases_are_refused(tmp_path):
@@ -92,3 +130,15 @@ def test_district_slug_set_by_hand_is_its_url(tmp_path, run):
     code, _, stderr = run("build", "--cases", cases, "--output", tmp_path / "out")
     assert code == 0, stderr
     assert (tmp_path / "out" / "district" / "shihe" / "index.html").is_file()
+
+
+def test_check_says_when_districts_yaml_cannot_be_written(tmp_path, run, monkeypatch):
+    cases = write_cases(tmp_path / "cases", {"a.yaml": make_case()})
+    (cases / "districts.yaml").unlink()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("hotline.commands.check.write_atomic", refuse)
+    code, _, stderr = run("check", "--cases", cases, "--write-districts")
+    assert code == 1 and f"无法写入 {cases / 'districts.yaml'}：Permission denied" in stderr

@@ -32,7 +32,7 @@ _CATEGORIES = _Kind("categories.yaml", "类别", frozenset({"name", "slug"}))
 _DISTRICTS = _Kind(
     "districts.yaml", "区县", frozenset({"name", "aliases", "slug"}), "[浉河]",
     "案件的 place.district 必须是其中的名称或别名。请在案件目录的顶层新建 districts.yaml，每个区县写一项，"
-    "如“- {name: 浉河区, aliases: [浉河]}”",
+    "如“- {name: 浉河区, aliases: [浉河]}”；或者运行 hotline check --write-districts，由案件里已写的区县生成这个文件",
 )
 
 

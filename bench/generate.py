@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/generate.py DIR -n 10000 [--seed 1]
 
-writes DIR/departments.yaml, DIR/categories.yaml (copied from cases_data/)
-and DIR/YYYY/MM/<id>.yaml, one case per file as in ../shared/CASE_FORMAT.md:
-about 90% resolved and published, 2% withheld, 4% in progress, 4% invalid
-calls; callers with private details (compound surnames, phones in varied
-spellings, addresses with building and room numbers, ID numbers with valid
-checksums), some of them planted in the complaint text, spread over years,
-months, districts, departments and categories. The same seed and N give the
-same bytes.
+writes DIR/departments.yaml, DIR/categories.yaml, DIR/districts.yaml (copied
+from cases_data/) and DIR/YYYY/MM/<id>.yaml, one case per file as in
+../shared/CASE_FORMAT.md: about 90% resolved and published, 2% withheld, 4% in
+progress, 4% invalid calls; callers with private details (compound surnames,
+phones in varied spellings, addresses with building and room numbers, ID
+numbers with valid checksums), some of them planted in the complaint text,
+spread over years, months, districts, departments and categories. The same
+seed and N give the same bytes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as C  # noqa: E402  (bench/ is a folder of scripts, not a package)
 
 ROOT = Path(__file__).resolve().parents[1]
-REGISTRIES = ("departments.yaml", "categories.yaml")
+REGISTRIES = ("departments.yaml", "categories.yaml", "districts.yaml")
 START_YEAR = 2012
 CASES_PER_YEAR = 2500  # the span grows with N: 10,000 cases over 4 years, 100,000 over 10
 MAX_YEARS = 10

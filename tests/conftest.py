@@ -18,6 +18,14 @@ DEPARTMENTS = [
     {"name": "市公安局", "phone": "6520119"},
 ]
 CATEGORIES = [{"name": "城市管理", "slug": "urban-management"}, {"name": "户籍管理"}]
+DISTRICTS = [
+    {"name": "浉河区", "aliases": ["浉河"]},
+    {"name": "平桥区", "aliases": ["平桥"]},
+    {"name": "罗山县"},
+    {"name": "商城县"},
+    {"name": "淮滨县"},
+    {"name": "息县"},
+]
 
 SEED_CASE = {
     "id": "XY-2013-000042",
@@ -59,10 +67,12 @@ def make_case(**changes) -> dict:
     return case
 
 
-def write_cases(cases_dir: Path, cases: dict[str, dict | str], departments=None, categories=None) -> Path:
+def write_cases(cases_dir: Path, cases: dict[str, dict | str], departments=None, categories=None, districts=None) -> Path:
     """A cases directory: the registries and one file per entry (dict -> YAML, str -> as is)."""
     cases_dir.mkdir(parents=True, exist_ok=True)
-    for name, entries in (("departments.yaml", departments or DEPARTMENTS), ("categories.yaml", categories or CATEGORIES)):
+    registries = {"departments.yaml": departments or DEPARTMENTS, "categories.yaml": categories or CATEGORIES,
+                  "districts.yaml": districts or DISTRICTS}
+    for name, entries in registries.items():
         (cases_dir / name).write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
     for name, content in cases.items():
         path = cases_dir / name

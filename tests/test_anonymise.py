@@ -20,7 +20,9 @@ from hotline.validate import Record, RecordHandling
 TZ = dt.timezone(dt.timedelta(hours=8))
 DEPT = Department("市城管执法局", "cgj", "6381234", ("城管执法局",))
 DEPT2 = Department("市公安局", "gaj", "0376-6520119")
-REGISTRIES = Registries((DEPT, DEPT2), (Category("城市管理", "um"),), {d.name: d for d in (DEPT, DEPT2)}, {"城市管理": Category("城市管理", "um")})
+DISTRICT = District("浉河区", "shi-he-qu", ("浉河",))
+REGISTRIES = Registries((DEPT, DEPT2), (Category("城市管理", "um"),), (DISTRICT,), {d.name: d for d in (DEPT, DEPT2)},
+                        {"城市管理": Category("城市管理", "um")}, {"浉河区": DISTRICT, "浉河": DISTRICT})
 
 
 def record(text: str = "", caller: dict | None = None, redact: tuple = (), id: str = "XY-1", published=True) -> Record:
@@ -29,7 +31,7 @@ def record(text: str = "", caller: dict | None = None, redact: tuple = (), id: s
         received_at=dt.datetime(2013, 1, 10, tzinfo=TZ),
         callers=(caller if caller is not None else {"name": "何丽华", "gender": "female", "phone": "138 3761 2045"},),
         caller_key="caller",
-        caller_role=None, district="浉河区", area=None, category=REGISTRIES.categories[0], headline=("停水",),
+        caller_role=None, district=DISTRICT, area=None, category=REGISTRIES.categories[0], headline=("停水",),
         complaint=text or "无", handling=(RecordHandling(DEPT, None, None, "已修复。", None),),
         resolved_at=dt.datetime(2013, 1, 14, tzinfo=TZ), followup=None, rehandled=0, supervision_level=None,
         redact=redact, reporter=None,
@@ -38,7 +40,7 @@ def record(text: str = "", caller: dict | None = None, redact: tuple = (), id: s
 
 def anonymise(text: str, *others: Record, **kw):
     r = record(text, **kw)
-    a = Anonymiser([r, *others], REGISTRIES, {"浉河区": District("浉河区", "shi-he-qu")})
+    a = Anonymiser([r, *others], REGISTRIES)
     case, values = a.anonymise(r)
     return case.complaint, values
 

@@ -36,7 +36,7 @@ def test_generated_cases_pass_validation_and_are_deterministic(tmp_path):
     a = _tree(tmp_path / "a")
     assert a == _tree(tmp_path / "b")
     assert a != _tree(tmp_path / "c")
-    assert sum(counts.values()) == 30 and len(a) == 32  # and the two registries
+    assert sum(counts.values()) == 30 and len(a) == 33  # and the three registries
     assert all(path.count("/") == 2 for path in a if path.endswith(".yaml") and "/" in path)  # YYYY/MM/<id>.yaml
     cases, problems = load_cases(tmp_path / "a", ZoneInfo("Asia/Shanghai"))
     assert problems == []

@@ -58,6 +58,16 @@ def test_a_registry_change_validates_every_file_again(tmp_path):
     assert hits == 0 and result.cases[0].handling[0].department.phone == "6389999"
 
 
+def test_a_district_renamed_in_the_registry_is_published_under_its_new_name(tmp_path):
+    cases = write_cases(tmp_path / "cases", {"a.yaml": make_case(place={"district": "浉河"})})
+    first, _ = load(cases, tmp_path / "cache.pickle")
+    assert first.cases[0].district.name == "浉河区"
+    write_cases(cases, {}, districts=[{"name": "信阳市浉河区", "aliases": ["浉河", "浉河区"]}])
+    result, hits = load(cases, tmp_path / "cache.pickle")
+    assert hits == 0 and result.cases[0].district.name == "信阳市浉河区"
+    assert [d.name for d in result.districts] == ["信阳市浉河区"]
+
+
 def test_a_broken_cache_file_is_ignored(tmp_path):
     cases = write_cases(tmp_path / "cases", {"a.yaml": make_case()})
     (tmp_path / "cache.pickle").write_bytes(b"not a pickle")

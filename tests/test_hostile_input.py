@@ -368,7 +368,7 @@ REGISTRY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("registry, noun", [("departments.yaml", "部门"), ("categories.yaml", "类别")])
+@pytest.mark.parametrize("registry, noun", [("departments.yaml", "部门"), ("categories.yaml", "类别"), ("districts.yaml", "区县")])
 @pytest.mark.parametrize("kind, content, line, words", REGISTRY_CASES, ids=[c[0] for c in REGISTRY_CASES])
 def test_broken_registries_are_clear_problems(tmp_path, monkeypatch, registry, noun, kind, content, line, words):
     monkeypatch.chdir(tmp_path)

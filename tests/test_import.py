@@ -83,6 +83,18 @@ def test_good_rows_are_written_and_build_bad_rows_are_reported_by_row_and_column
         assert secret not in text, secret
 
 
+def test_districts_are_mapped_through_the_registry(tmp_path, cases, run):
+    alias, unknown = list(GOOD[0]), list(GOOD[1])
+    alias[HEADERS.index("所在区县")] = "浉河"
+    unknown[HEADERS.index("所在区县")] = "坪桥区"
+    xlsx = register(tmp_path / "r.xlsx", [alias, unknown])
+    code, _, stderr = run("import", xlsx, "--cases", cases)
+    assert code == 1
+    assert stderr.splitlines() == [f"{xlsx}:5: 所在区县（I 列）: “坪桥区”不在districts.yaml中，是不是“平桥区”？（应为已登记的区县名称）"]
+    case = yaml.safe_load((cases / "2014/03/XY-2014-000501.yaml").read_text("utf-8"))
+    assert case["place"] == {"district": "浉河区", "area": "湖东社区"}
+
+
 def test_a_bad_row_fixed_and_imported_again_is_written(tmp_path, cases, run):
     xlsx = register(tmp_path / "r.xlsx", [GOOD[0], BAD[2]])
     assert run("import", xlsx, "--cases", cases)[0] == 1

@@ -2,8 +2,8 @@
 escaped or neutralised in every file the build writes.
 
 One site is built with a case per payload, the payload in every free-text
-field, and in department names, phones and aliases, category and district
-names. Then the whole output tree is walked and each file is checked by its
+field, and in department names, phones and aliases, category names, and
+district names and aliases. Then the whole output tree is walked and each file is checked by its
 type, so outputs added later are covered as they land: HTML (no script,
 event handler, javascript: link or markup that came from a payload), Atom
 and RSS (well-formed XML; HTML content checked as HTML), SVG, JSON, CSV (no
@@ -50,12 +50,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHORT_ROLE = {"script": "<b>居民</b>", "attribute": '"><i>x', "formula": "=1+1", "jinja": "{{7*7}}"}
 
 
-def hostile_cases() -> tuple[dict, list, list]:
-    cases, departments, categories = {}, [], []
+def hostile_cases() -> tuple[dict, dict[str, list]]:
+    """The cases, and the registries (departments, categories, districts) they name."""
+    cases, departments, categories, districts = {}, [], [], []
     for i, (name, payload) in enumerate(PAYLOADS.items()):
         departments.append({"name": f"部门{i}{payload}", "phone": payload if name.startswith("formula") else f"63812{i:02d}",
                             "aliases": [f"别名{i}{payload}"]})
         categories.append({"name": f"类别{i}{payload}"})
+        districts.append({"name": f"区{i}{payload}", "aliases": [f"区别名{i}{payload}"]})
         case = make_case(
             id=f"XY-INJ-{i}",
             headline=[payload, f"标题{i}{payload}"],
@@ -63,21 +65,21 @@ def hostile_cases() -> tuple[dict, list, list]:
             handling=[{"department": f"别名{i}{payload}", "assigned_at": "2013-01-10", "finding": payload,
                        "action": f"{payload}\n办理{i}{payload}"}],
             followup={"at": "2013-01-16", "result": "satisfied", "comment": payload},
-            place={"district": f"区{i}{payload}", "area": payload},
+            place={"district": f"区别名{i}{payload}", "area": payload},
             category=f"类别{i}{payload}",
             caller_role=SHORT_ROLE.get(name, "市民"),
             reporter=payload,
         )
         case["caller"] = {"name": "何乙丙", "gender": ["female", "male", "unknown"][i % 3]}
         cases[f"2013/01/inj-{i}.yaml"] = case
-    return cases, departments, categories
+    return cases, {"departments": departments, "categories": categories, "districts": districts}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("injection")
-    cases, departments, categories = hostile_cases()
-    write_cases(root / "cases", cases, departments=departments, categories=categories)
+    cases, registries = hostile_cases()
+    write_cases(root / "cases", cases, **registries)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
         # With SITEURL, as published: absolute URLs in feeds and a sitemap.xml too.

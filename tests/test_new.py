@@ -100,6 +100,20 @@ def test_wrong_values_are_explained_and_nothing_is_written(tmp_path, run):
     assert sorted(cases.rglob("*")) == before
 
 
+def test_district_is_a_registry_name_alias_or_number_and_written_as_its_name(tmp_path, run):
+    cases = seeded(tmp_path)
+    for given, written in (("浉河", "XY-2013-000052"), ("2", "XY-2013-000053")):
+        options = [o if o != "浉河区" else given for o in OPTIONS]
+        assert run("new", "--cases", cases, *options)[0] == 0
+    districts = [yaml.safe_load((cases / "2013" / "02" / f"{i}.yaml").read_text("utf-8"))["place"]["district"]
+                 for i in ("XY-2013-000052", "XY-2013-000053")]
+    assert districts == ["浉河区", "平桥区"]
+    before = sorted(cases.rglob("*"))
+    code, _, stderr = run("new", "--cases", cases, *[o if o != "浉河区" else "浉合区" for o in OPTIONS])
+    assert code == 1 and "--district: “浉合区”不在 districts.yaml 中，是不是“浉河区”？" in stderr
+    assert sorted(cases.rglob("*")) == before
+
+
 def test_a_case_just_received_needs_only_the_essentials(tmp_path, run):
     cases = seeded(tmp_path)
     code, _, _ = run("new", "--cases", cases, "--status", "已受理", "--received", "2013-03-01 08:30", "--name", "赵六")
@@ -114,7 +128,7 @@ def test_on_a_terminal_it_asks_in_chinese(tmp_path):
     """Answers typed into a real terminal (a pty), a wrong one asked again."""
     cases = seeded(tmp_path)
     answers = [
-        "", "2013-02-03 10:00", "李华", "女", "", "", "", "浉河区", "", "9", "城市管理",
+        "", "2013-02-03 10:00", "李华", "女", "", "", "", "1", "", "9", "城市管理",
         "路灯坏了/城管修好", "路灯坏了一个月", "", "市城管局", "", "已更换线路，路灯恢复照明。", "", "", "满意", "", "", "",
     ]
     master, slave = pty.openpty()
@@ -145,8 +159,9 @@ def test_on_a_terminal_it_asks_in_chinese(tmp_path):
     os.close(master)
     text = shown.decode("utf-8", "replace")
     assert process.returncode == 0, text
-    assert "来电人姓名" in text and "类别（填名称或序号）" in text and "1 城市管理" in text
+    assert "来电人姓名" in text and "类别（填名称或序号）" in text and "1 城市管理" in text and "1 浉河区  2 平桥区" in text
     assert "“9”不在 categories.yaml 中" in text
     case = yaml.safe_load((cases / "2013" / "02" / "XY-2013-000052.yaml").read_text("utf-8"))
     assert case["caller"] == {"name": "李华", "gender": "female"} and case["category"] == "城市管理"
+    assert case["place"] == {"district": "浉河区"}
     assert case["handling"][0]["department"] == "市城管局" and case["followup"]["result"] == "satisfied"

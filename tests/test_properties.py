@@ -28,7 +28,7 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import CATEGORIES, DEPARTMENTS, ROOT, make_case, write_cases
+from conftest import CATEGORIES, DEPARTMENTS, DISTRICTS, ROOT, make_case, write_cases
 from hotline.anonymise import Anonymiser
 from hotline.build import run_pelican
 from hotline.casedata import load_cases
@@ -278,9 +278,7 @@ def records_of(tmp_root: Path, registries, *cases: dict):
 
 
 def anonymiser(records, registries) -> Anonymiser:
-    from hotline.public import District
-
-    return Anonymiser(records, registries, {r.district: District(r.district, "d") for r in records if r.district})
+    return Anonymiser(records, registries)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -325,10 +323,12 @@ def test_an_undeclared_phone_in_parentheses_or_dots_is_scrubbed(tmp_root, regist
 
 
 @st.composite
-def mutated_registries(draw) -> tuple[list, list]:
+def mutated_registries(draw) -> tuple[list, list, list]:
     departments = [dict(d) for d in DEPARTMENTS]
     categories = [dict(c) for c in CATEGORIES]
-    for entries, keys in ((departments, ["name", "phone", "aliases", "slug", "extra"]), (categories, ["name", "slug", "phone"])):
+    districts = [dict(d) for d in DISTRICTS]
+    for entries, keys in ((departments, ["name", "phone", "aliases", "slug", "extra"]), (categories, ["name", "slug", "phone"]),
+                          (districts, ["name", "aliases", "slug", "phone"])):
         for _ in range(draw(st.integers(0, 3))):
             entry = entries[draw(st.integers(0, len(entries) - 1))]
             key = draw(st.sampled_from(keys))
@@ -338,16 +338,16 @@ def mutated_registries(draw) -> tuple[list, list]:
                 entry[key] = draw(ODD_VALUES)
         if draw(st.booleans()):
             entries.append(draw(st.one_of(ODD_VALUES, st.just({"name": entries[0].get("name")}))))
-    return departments, categories
+    return departments, categories, districts
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(mutated_registries())
-def test_loading_never_crashes_on_generated_registries(tmp_root, registries_pair):
-    departments, categories = registries_pair
+def test_loading_never_crashes_on_generated_registries(tmp_root, registries_triple):
+    departments, categories, districts = registries_triple
     root = tmp_root / f"reg{next(SITES)}"
     try:
-        cases = write_cases(root, {"a.yaml": make_case()}, departments=departments, categories=categories)
+        cases = write_cases(root, {"a.yaml": make_case()}, departments=departments, categories=categories, districts=districts)
     except yaml.YAMLError:
         assume(False)
     result, problems = load_cases(cases, TZ)

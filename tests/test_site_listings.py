@@ -45,7 +45,7 @@ def site(tmp_path_factory):
             n = i * PER_CATEGORY + j
             cases[f"{n}.yaml"] = case(n, cat["name"])
     cases["0.yaml"]["complaint"] = MARKUP
-    cases_dir = write_cases(tmp / "cases", cases, DEPARTMENTS, CATEGORIES)
+    cases_dir = write_cases(tmp / "cases", cases, DEPARTMENTS, CATEGORIES, [{"name": n} for n in DISTRICTS])
     out = tmp / "out"
     hotline = {"OFFICE": "测试热线办公室", "HOTLINES": ["12345"], "PER_PAGE": PER_PAGE}
     with pytest.MonkeyPatch.context() as mp:

@@ -33,8 +33,9 @@ D = dt.date
 
 CATEGORIES = (Category("城市管理", "urban"), Category("户籍管理", "household"), Category("供水供电", "water"), Category("环保问题", "env"))
 DEPARTMENTS = (Department("市城管执法局", "cg"), Department("市公安局", "ga"), Department("市供水公司", "gs"), Department("市教育局", "jy"))
-REGISTRIES = Registries(DEPARTMENTS, CATEGORIES, {d.name: d for d in DEPARTMENTS}, {c.name: c for c in CATEGORIES})
 DISTRICTS = (District("平桥区", "pingqiao"), District("浉河区", "shihe"))
+REGISTRIES = Registries(DEPARTMENTS, CATEGORIES, DISTRICTS, {d.name: d for d in DEPARTMENTS}, {c.name: c for c in CATEGORIES},
+                        {d.name: d for d in DISTRICTS})
 
 
 def fact(status, received, resolved=None, *, published=True, channel="hotline", category=None, departments=(),

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from .names import public_name
 from .output import fingerprint
 from .private import LATIN, LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key, record_values
-from .public import District, Followup, Handling, PublicCase, Registries
+from .public import Followup, Handling, PublicCase, Registries
 from .spelling import Finder, LatinFinder, digit_views, joined_pieces, number_pieces, replace_spans
 from .validate import Record
 
@@ -112,8 +112,7 @@ class Anonymiser:
     one (a given name, 老王) only from its own record's.
     """
 
-    def __init__(self, records: Iterable[Record], registries: Registries, districts: dict[str, District]):
-        self._districts = districts
+    def __init__(self, records: Iterable[Record], registries: Registries):
         self._keep_numbers = {number_key(d.phone) for d in registries.departments if d.phone}
         self._numbers: dict[str, str] = {}  # with long numbers cut short by their last digit
         self._whole_numbers: set[str] = set()
@@ -138,7 +137,7 @@ class Anonymiser:
         self._texts = Finder(texts.items())
         self._latin = LatinFinder(latin.items())
         # Everything besides a record itself that its anonymised form depends on.
-        self.key = fingerprint(sorted(self._districts.items()), sorted(self._keep_numbers), sorted(self._numbers),
+        self.key = fingerprint(sorted(self._keep_numbers), sorted(self._numbers),
                                self._texts.keys(), sorted(latin.items()))
 
     def scrub(self, text: str, record: Record, found: list[PrivateValue], field: str, own: tuple[Finder, LatinFinder]) -> str:
@@ -222,7 +221,7 @@ class Anonymiser:
             resolved_at=record.resolved_at,
             caller=public_callers(record),
             caller_role=clean(record.caller_role, "caller_role") or "市民",
-            district=self._districts[record.district],
+            district=record.district,
             area=clean(record.area, "place.area"),
             category=record.category,
             headline=tuple(clean(h, f"headline[{i}]") for i, h in enumerate(record.headline)),

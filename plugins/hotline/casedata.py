@@ -26,7 +26,6 @@ from .problems import Problem
 from .public import CaseFacts, District, PublicCase, Registries
 from .records import case_files, field_name, read_yaml
 from .registries import load_registries
-from .slugs import unique_slugs
 from .validate import Record, validate
 
 UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guard
@@ -54,7 +53,7 @@ class CaseSet:
     cases: tuple[PublicCase, ...]  # published, newest first
     facts: tuple[CaseFacts, ...]  # every valid record, for statistics
     registries: Registries
-    districts: tuple[District, ...]
+    districts: tuple[District, ...]  # those published cases name, in registry order
     private_values: tuple[PrivateValue, ...]  # for the guard only
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)  # by case id, for `hotline check`
 
@@ -89,7 +88,8 @@ def load_cases(
     registries, problems = load_registries(cases_dir)
     records: list[Record] = []
     paths = case_files(cases_dir)
-    context = fingerprint(str(tz), registries and (registries.departments, registries.categories), os.getcwd(), positions)
+    context = fingerprint(str(tz), registries and (registries.departments, registries.categories, registries.districts),
+                          os.getcwd(), positions)
     keys = [(str(path), cache.file_digest(path), context) for path in paths]
     unread = [path for path, key in zip(paths, keys) if not cache.has(key)]
     cached = len(paths) - len(unread)
@@ -145,9 +145,9 @@ def _duplicate_ids(records: list[Record]) -> list[Problem]:
 
 def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int, positions: bool) -> CaseSet:
     published = [r for r in records if r.published]
-    names = sorted({r.district for r in published})
-    districts = {n: District(n, s) for n, s in unique_slugs(names).items()}
-    anonymiser = Anonymiser(records, registries, districts)
+    named = {r.district for r in published}
+    districts = tuple(d for d in registries.districts if d in named)
+    anonymiser = Anonymiser(records, registries)
     keys = {r.id: (cache.keys.get(r.id), anonymiser.key) for r in published}
     fresh = [r for r in published if not cache.has(keys[r.id])]
     anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes)))
@@ -163,9 +163,9 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache, pro
     cases.sort(key=lambda c: (c.resolved_at, c.received_at, c.id), reverse=True)
     return CaseSet(
         cases=tuple(cases),
-        facts=tuple(_facts(r, districts) for r in records),
+        facts=tuple(_facts(r, named) for r in records),
         registries=registries,
-        districts=tuple(districts[n] for n in names),
+        districts=districts,
         private_values=tuple(values),
         positions={r.id: _position(r) for r in published} if positions else {},
     )
@@ -201,7 +201,7 @@ def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[Pr
     return list(lines.values())
 
 
-def _facts(record: Record, districts: dict[str, District]) -> CaseFacts:
+def _facts(record: Record, named: set[District]) -> CaseFacts:
     return CaseFacts(
         status=record.status,
         published=record.published,
@@ -210,7 +210,7 @@ def _facts(record: Record, districts: dict[str, District]) -> CaseFacts:
         resolved_at=record.resolved_at if record.status == "resolved" else None,
         category=record.category.name if record.category else None,
         departments=tuple(dict.fromkeys(h.department.name for h in record.handling)),
-        district=record.district if record.district in districts else None,
+        district=record.district.name if record.district in named else None,
         followup_result=record.followup["result"] if record.followup else None,
         rehandled=record.rehandled,
         supervision_level=record.supervision_level,

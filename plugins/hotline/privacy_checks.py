@@ -49,8 +49,7 @@ def _problem(record: Any, field: str, message: str) -> Problem:
 
 def public_names(registries: Registries) -> dict[str, str]:
     """Every name the site prints whatever the cases say, canonical -> as written."""
-    words = [*registries.department_by_name, *registries.category_by_name, *SITE_WORDS]
-    words += [name for d in getattr(registries, "districts", ()) for name in (d.name, *getattr(d, "aliases", ()))]
+    words = [*registries.department_by_name, *registries.category_by_name, *registries.district_by_name, *SITE_WORDS]
     return {canonical(w): w for w in words}
 
 

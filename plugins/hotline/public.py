@@ -58,10 +58,11 @@ class Category(Compact):
 
 @dataclass(frozen=True, slots=True)
 class District(Compact):
-    """A district named by published cases; its slug is ASCII and unique."""
+    """A district from districts.yaml (public registry); its slug is ASCII and unique."""
 
     name: str
     slug: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,10 @@ class Registries:
 
     departments: tuple[Department, ...]
     categories: tuple[Category, ...]
+    districts: tuple[District, ...]
     department_by_name: dict[str, Department] = field(hash=False, compare=False)
     category_by_name: dict[str, Category] = field(hash=False, compare=False)
+    district_by_name: dict[str, District] = field(hash=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
-REGISTRY_FILES = ("departments.yaml", "categories.yaml")
+REGISTRY_FILES = ("departments.yaml", "categories.yaml", "districts.yaml")
 
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"

@@ -150,5 +150,5 @@ def _public_words(cases: CaseSet) -> set[str]:
     """Registry names, districts and areas: public words a name-like word may be part of."""
     r = cases.registries
     words = {d.name for d in r.departments} | {a for d in r.departments for a in d.aliases}
-    words |= {c.name for c in r.categories} | {d.name for d in cases.districts}
+    words |= {c.name for c in r.categories} | {d.name for d in r.districts} | {a for d in r.districts for a in d.aliases}
     return words | {c.area for c in cases.cases if c.area}

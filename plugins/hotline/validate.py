@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator
 from .names import name_problem
 from .privacy_checks import privacy_problems
 from .problems import Problem
-from .public import Category, Compact, Department, Registries
+from .public import Category, Compact, Department, District, Registries
 from .records import Source, field_name, shown
 
 SCHEMA = json.loads(resources.files("hotline").joinpath("case.schema.json").read_text("utf-8"))
@@ -71,7 +71,7 @@ class Record(Compact):
     callers: tuple[dict[str, Any], ...]
     caller_key: str  # how the file names them: caller (one) or callers (a list)
     caller_role: str | None
-    district: str | None
+    district: District | None
     area: str | None
     category: Category | None
     headline: tuple[str, ...]
@@ -102,7 +102,8 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     """A typed record, or None and every problem found in the file.
 
     Without registries (they have problems of their own) the names of
-    departments and categories cannot be checked and no record comes back.
+    departments, categories and districts cannot be checked and no record
+    comes back.
     """
     data = source.data
     if not isinstance(data, dict):
@@ -122,6 +123,8 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     if received and resolved and resolved.date() < received.date():
         problems.append(source.problem(("resolved_at",), f"办结日期早于受理日期 {received:%Y-%m-%d}（办结不能早于受理）"))
     if registries is not None:
+        district = _lookup(source, ("place", "district"), _get(data, ("place", "district")),
+                           registries.district_by_name, "区县", "districts.yaml", problems)
         category = _lookup(source, ("category",), data.get("category"), registries.category_by_name, "类别", "categories.yaml", problems)
         departments = [
             _lookup(source, ("handling", i, "department"), h.get("department"), registries.department_by_name, "部门", "departments.yaml", problems)
@@ -134,7 +137,7 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     problems += _caller_problems(source, data)
     if problems or registries is None:
         return None, problems
-    record = _record(source, data, dates, category, departments)
+    record = _record(source, data, dates, district, category, departments)
     problems = privacy_problems(record, registries)
     return (None, problems) if problems else (record, [])
 
@@ -303,7 +306,7 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _record(source: Source, data: dict, dates: dict, category: Category | None, departments: list) -> Record:
+def _record(source: Source, data: dict, dates: dict, district: District | None, category: Category | None, departments: list) -> Record:
     place = data.get("place") or {}
     headline = data.get("headline") or ()
     handling = []
@@ -330,7 +333,7 @@ def _record(source: Source, data: dict, dates: dict, category: Category | None, 
         callers=tuple(data["callers"]) if "callers" in data else (data.get("caller") or {},),
         caller_key="callers" if "callers" in data else "caller",
         caller_role=_text(data.get("caller_role")),
-        district=_text(place.get("district")),
+        district=district,
         area=_text(place.get("area")),
         category=category,
         headline=tuple(h.strip() for h in ([headline] if isinstance(headline, str) else headline)),

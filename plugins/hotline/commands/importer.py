@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import BuildFailed, Problem
+from ..public import Registries
 from ..records import display_name, read_yaml
 from ..registries import load_registries
 from .casefile import (
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     columns, rows = read_table(source, args.sheet, mapping)
     registries, problems = load_registries(hotline.cases_path)
     if problems:
-        raise BuildFailed("案件目录的部门或类别登记表有问题，无法导入：\n" + "\n".join(map(str, problems)))
+        raise BuildFailed("案件目录的登记表（部门、类别、区县）有问题，无法导入：\n" + "\n".join(map(str, problems)))
     unused = [c.header for c in columns if c.field is None and c.header]
     if unused:
         _say(f"这些列没有导入：{'、'.join(unused)}（需要的话用 --mapping 指定字段）")
@@ -162,7 +163,7 @@ class Importer:
             self.cases_dir, case_id or "_", cells.get("received_at")
         )
         exists = path.exists()
-        text = case_yaml(_case(case_id or "", cells), path, schema)
+        text = case_yaml(_case(case_id or "", cells, checker.registries), path, schema)
         # Without an id the case file has none: its problem is said once, above.
         problems += [self._where(number, p) for p in checker.problems(text) if case_id or p.field != "id"]
         if problems:
@@ -247,9 +248,10 @@ def _column_order(problem: Problem) -> tuple[int, str]:
     return (len(m[1]), m[1]) if m else (0, problem.field)
 
 
-def _case(case_id: str, cells: dict[str, Any]) -> dict[str, Any]:
-    """A case file's content from the row's cells (by field)."""
+def _case(case_id: str, cells: dict[str, Any], registries: Registries) -> dict[str, Any]:
+    """A case file's content from the row's cells (by field); a district's alias becomes its registry name."""
     t = {f: _text(v) for f, v in cells.items()}
+    district = registries.district_by_name.get(t.get("place.district", ""))
     status = choose(STATUSES, t["status"]) if "status" in t else (
         "resolved" if "resolved_at" in t else "assigned" if "handling.department" in t else "received"
     )
@@ -274,7 +276,7 @@ def _case(case_id: str, cells: dict[str, Any]) -> dict[str, Any]:
         "received_at": yaml_date(cells["received_at"]) if "received_at" in t else None,
         "caller": caller,
         "caller_role": t.get("caller_role"),
-        "place": {"district": t.get("place.district"), "area": t.get("place.area")},
+        "place": {"district": district.name if district else t.get("place.district"), "area": t.get("place.area")},
         "category": t.get("category"),
         "headline": Flow(headline) if headline else None,
         "complaint": t.get("complaint"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import BuildFailed
+from ..public import Registries
 from ..records import display_name
 from ..registries import load_registries
 from ..settings import HotlineSettings
@@ -31,7 +32,7 @@ class Context:
     """What answers are checked against."""
 
     settings: HotlineSettings
-    registries: Any
+    registries: Registries
     answers: dict[str, Any]
 
     def now(self) -> dt.datetime:
@@ -56,17 +57,28 @@ def _table(table: dict[str, str], words: str) -> Check:
     return check
 
 
+_REGISTRY_FILES = {"category": "categories.yaml", "district": "districts.yaml", "department": "departments.yaml"}
+
+
+def _choices(kind: str, registries: Registries) -> tuple[tuple, dict]:
+    """The entries offered by number for `kind` (none for departments), and its lookup by name and alias."""
+    if kind == "category":
+        return registries.categories, registries.category_by_name
+    if kind == "district":
+        return registries.districts, registries.district_by_name
+    return (), registries.department_by_name
+
+
 def _registry(kind: str) -> Check:
     def check(text: str, ctx: Context) -> str:
-        r = ctx.registries
-        names = [c.name for c in r.categories] if kind == "category" else list(r.department_by_name)
-        if kind == "category" and text.isdigit() and 1 <= int(text) <= len(names):
-            return names[int(text) - 1]
-        if text in names:
-            return text
-        close = difflib.get_close_matches(text, names, n=1, cutoff=0.3)
-        file = "categories.yaml" if kind == "category" else "departments.yaml"
-        raise ValueError(f"“{text}”不在 {file} 中" + (f"，是不是“{close[0]}”？" if close else ""))
+        listed, table = _choices(kind, ctx.registries)
+        if text.isdigit() and 1 <= int(text) <= len(listed):
+            return listed[int(text) - 1].name
+        if text in table:
+            # A district's alias is written as its name, the one the site shows.
+            return table[text].name if kind == "district" else text
+        close = difflib.get_close_matches(text, list(table), n=1, cutoff=0.3)
+        raise ValueError(f"“{text}”不在 {_REGISTRY_FILES[kind]} 中" + (f"，是不是“{close[0]}”？" if close else ""))
     return check
 
 
@@ -102,7 +114,7 @@ QUESTIONS = (
     Question("phone", "联系电话（保密，可空）", ALL),
     Question("address", "住址（保密，可空）", ALL),
     Question("role", "公开的称呼（市民、居民、村民、职工、家长……）", RESOLVED, default=lambda c: "市民"),
-    Question("district", "所在区县（公开）", RESOLVED, RESOLVED),
+    Question("district", "所在区县（公开；填名称或序号）", RESOLVED, RESOLVED, check=_registry("district")),
     Question("area", "地点：乡镇、村或社区（公开，不写楼号门牌，可空）", RESOLVED),
     Question("category", "类别（填名称或序号）", RESOLVED, RESOLVED, check=_registry("category")),
     Question("headline", "标题（一行或两行，两行之间用 / 分开）", RESOLVED, RESOLVED, check=_headline),
@@ -150,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     settings, hotline = load(args)
     registries, problems = load_registries(hotline.cases_path)
     if problems:
-        raise BuildFailed("案件目录的部门或类别登记表有问题，无法新建案件：\n" + "\n".join(map(str, problems)))
+        raise BuildFailed("案件目录的登记表（部门、类别、区县）有问题，无法新建案件：\n" + "\n".join(map(str, problems)))
     ctx = Context(hotline, registries, {})
     interactive = sys.stdin.isatty()
     try:
@@ -223,8 +235,9 @@ def _answer(args: argparse.Namespace, ctx: Context, interactive: bool) -> list[s
 
 def _ask(q: Question, ctx: Context) -> str:
     default = q.default(ctx) if q.default else ""
-    if q.dest == "category":
-        print("  " + "  ".join(f"{i} {c.name}" for i, c in enumerate(ctx.registries.categories, 1)))
+    if q.dest in ("category", "district"):
+        listed, _ = _choices(q.dest, ctx.registries)
+        print("  " + "  ".join(f"{i} {entry.name}" for i, entry in enumerate(listed, 1)))
     if q.multiline:
         print(f"{q.label}（可以多行，空一行结束）：")
         lines = []

@@ -39,6 +39,9 @@ _D = r"[0-9]"
 # What may stand between the digits of one number: spaces, dashes, dots,
 # commas, slashes, stars, colons … one to three of them ("138 - 3761").
 _SEP = r"(?:[\s.\-‐‑–—―,、~*:+·•‧∙/_]{1,3})?"
+# Between the digits of a long number (an ID, a bank card): a space, a dash or
+# a dot, never a comma, which lists numbers (6381234，0376-6381234).
+_GROUP = r"[ .\-‐‑–—]?"
 _NUM_CN = r"[0-9十百]"
 # What the patterns find, by group name: (label in messages, kind). One regex
 # with one alternative per pattern scans each text once; earlier alternatives
@@ -57,9 +60,9 @@ PATTERN_KINDS = {
 PATTERNS = re.compile("|".join([
     r"(?P<email>[A-Za-z0-9._%+\-]+(?:\s*@\s*|\s+at\s+|\s*[(\[]at[)\]]\s*|\s*艾特\s*|#)[A-Za-z0-9\-]+"
     r"(?:(?:\.|。|\s+dot\s+|\s*[(\[]dot[)\]]\s*|点)[A-Za-z0-9\-]+)*(?:\.|。|\s+dot\s+|\s*[(\[]dot[)\]]\s*|点)[A-Za-z]{2,})",
-    rf"(?P<id18>(?<![0-9A-Za-z])(?:{_D}{_SEP}){{17}}[0-9Xx](?![0-9A-Za-z]))",
+    rf"(?P<id18>(?<![0-9A-Za-z])(?:{_D}{_GROUP}){{17}}[0-9Xx](?![0-9A-Za-z]))",
     rf"(?P<mobile>(?<![0-9])(?:(?:\+|00)?86{_SEP})?(?:\(1[3-9]{_D}\)|1[3-9]{_D})(?:{_SEP}{_D}){{8}}(?![0-9]))",
-    rf"(?P<card>(?<![0-9])(?:{_D}{_SEP}){{15,18}}{_D}(?![0-9]))",
+    rf"(?P<card>(?<![0-9])(?:{_D}{_GROUP}){{15,18}}{_D}(?![0-9]))",
     rf"(?P<id15>(?<![0-9]){_D}{{15}}(?![0-9]))",
     rf"(?P<landline>(?<![0-9])(?:[（(]0{_D}{{2,3}}[)）]|0{_D}{{2,3}}){_SEP}{_D}(?:{_SEP}{_D}){{6,7}}(?![0-9]))",
     r"(?P<plate>[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s?[A-Za-z][ ·•・.\-]?"

@@ -186,14 +186,15 @@ _DIGIT_FOLD = _Identity(
 )
 # Chinese numerals read as digits where they are digits: two or more in a row
 # (一三八, 138三七六一), never one alone (一幢房屋, 前三位).
-_NUMERAL_RUN = re.compile("[0-9" + "".join(NUMERALS) + "]{2,}")
+_NUMERAL_RUN = re.compile("[0-9OoIl" + "".join(NUMERALS) + "]{2,}")
 _NUMERAL_DIGIT = re.compile(f"[{''.join(NUMERALS)}][0-9{''.join(NUMERALS)}]|[0-9][{''.join(NUMERALS)}]")
 _NUMERAL_FOLD = str.maketrans(NUMERALS)
-# Letters written for digits inside a number: 138O376l2045, l3837612045.
-_LETTER_DIGIT = re.compile(
-    r"(?<=[0-9])[OoIl](?=[OoIl]*[0-9])|(?<![A-Za-z])[Il](?=[0-9]{4})|(?<=[0-9]{4})[Oo](?![A-Za-z])"
-)
-_LETTER_NEAR_DIGIT = re.compile(r"[0-9][OoIl]|[OoIl][0-9]")
+# Letters written for digits inside a number: 138O376l2045, l3837612045,
+# 138 376l 2045. A run of digits and such letters, apart from words.
+_NUMBER_SEPARATORS = r"\s.\-‐‑–—―,、~*:+·•‧∙/_"
+_DIGITISH = re.compile(f"(?<![A-Za-z])[0-9OoIl](?:[{_NUMBER_SEPARATORS}]{{0,3}}[0-9OoIl])+")
+_LETTER_NEAR_DIGIT = re.compile(f"[0-9][{_NUMBER_SEPARATORS}]{{0,3}}[OoIl]|[OoIl][{_NUMBER_SEPARATORS}]{{0,3}}[0-9]")
+_DIGIT_LETTERS = str.maketrans("OoIl", "0011")
 # A number told in pieces: 前三位138，中间3761，尾号2045. Pieces of three
 # digits or more, at most ten characters apart within a sentence.
 _PIECE = re.compile(r"[0-9]{3,}")
@@ -212,10 +213,20 @@ def digit_views(text: str) -> list[str]:
 
 
 def fold_letters(folded: str) -> str:
-    """Letters written for digits inside a number as digits: 138O376l2045."""
+    """Letters written for digits inside a number as digits, one for one:
+    a run of digits and O, o, I, l with five digits or more, not part of a word."""
     if not _LETTER_NEAR_DIGIT.search(folded):
         return folded
-    return _LETTER_DIGIT.sub(lambda m: "0" if m.group() in "Oo" else "1", folded)
+
+    def digits(m: re.Match) -> str:
+        run = m.group()
+        if m.end() < len(folded) and folded[m.end()].isascii() and folded[m.end()].isalpha():
+            run = run.rstrip("OoIl")  # the letters begin a word: Tel, lol
+        if sum(c.isdigit() for c in run) < 5:
+            return m.group()
+        return run.translate(_DIGIT_LETTERS) + m.group()[len(run):]
+
+    return _DIGITISH.sub(digits, folded)
 
 
 def number_pieces(folded: str) -> list[list[re.Match]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from .names import public_name
 from .output import fingerprint
-from .private import LATIN, LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key, record_values
+from .private import LATIN, LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key, public_number_owner, record_values
 from .public import Followup, Handling, PublicCase, Registries
 from .spelling import Finder, LatinFinder, digit_views, joined_pieces, number_pieces, replace_spans
 from .validate import Record
@@ -76,7 +76,6 @@ PATTERNS = re.compile("|".join([
 ]))
 _NUMBER_RUN = re.compile(rf"[0-9](?:{_SEP}[0-9Xx])+")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_AREA_CODE = re.compile(r"(?:0|86|0086)[0-9]{2,3}")
 
 
 def _sub(pattern: re.Pattern, replace, text: str, view: int) -> str:
@@ -116,7 +115,7 @@ class Anonymiser:
     """
 
     def __init__(self, records: Iterable[Record], registries: Registries):
-        self._keep_numbers = {number_key(d.phone) for d in registries.departments if d.phone}
+        self._keep_numbers = {number_key(d.phone): d.name for d in registries.departments if d.phone}
         self._numbers: dict[str, str] = {}  # with long numbers cut short by their last digit
         self._whole_numbers: set[str] = set()
         texts: dict[str, str] = {}
@@ -140,7 +139,7 @@ class Anonymiser:
         self._texts = Finder(texts.items())
         self._latin = LatinFinder(latin.items())
         # Everything besides a record itself that its anonymised form depends on.
-        self.key = fingerprint(sorted(self._keep_numbers), sorted(self._numbers),
+        self.key = fingerprint(sorted(self._keep_numbers.items()), sorted(self._numbers),
                                self._texts.keys(), sorted(latin.items()))
 
     def scrub(self, text: str, record: Record, found: list[PrivateValue], field: str, own: tuple[Finder, LatinFinder]) -> str:
@@ -171,17 +170,12 @@ class Anonymiser:
         whole = m.group(0)
         value = m.group("account_id") or whole
         key = number_key(value)
-        if kind == NUMBER and self._public_number(key):
+        if kind == NUMBER and public_number_owner(key, self._keep_numbers):
             return None
         if label == "银行卡号" and not luhn_valid(key):
             return None
         found.append(PrivateValue(value, record.id, f"{field}（{label}）", kind))
         return whole.replace(value, PLACEHOLDER) if value != whole else PLACEHOLDER
-
-    def _public_number(self, key: str) -> bool:
-        """A department's public number, alone or after an area code
-        (0376-6381234); a mobile that merely ends with it is not."""
-        return any(key == k or key.endswith(k) and _AREA_CODE.fullmatch(key[: -len(k)]) for k in self._keep_numbers)
 
     def _number_hit(self, m: re.Match) -> str | None:
         key = number_key(m.group(0))

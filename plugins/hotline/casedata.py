@@ -21,6 +21,7 @@ from .anonymise import Anonymiser
 from .cache import LoadCache
 from .output import fingerprint
 from .parallel import map_forked
+from .privacy_checks import abbreviation_warnings
 from .private import PrivateValue, record_values
 from .problems import Problem
 from .public import CaseFacts, District, PublicCase, Registries
@@ -56,6 +57,7 @@ class CaseSet:
     districts: tuple[District, ...]  # those published cases name, in registry order
     private_values: tuple[PrivateValue, ...]  # for the guard only
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)  # by case id, for `hotline check`
+    warnings: tuple[Problem, ...] = ()  # about private values the guard cannot prove safe, for `hotline check`
 
     def by_year_received(self) -> dict[int, list[PublicCase]]:
         """The published cases by the year they were received, newest year
@@ -168,6 +170,7 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache, pro
         districts=districts,
         private_values=tuple(values),
         positions={r.id: _position(r) for r in published} if positions else {},
+        warnings=tuple(w for r in published for w in abbreviation_warnings(r)) if positions else (),
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .private import LATIN, NUMBER, PrivateValue, number_key, record_values, unguardable
+from .private import LATIN, NUMBER, PrivateValue, number_key, public_number_owner, record_values, unguardable
 from .problems import Problem
 from .public import SITE_WORDS, Registries
 from .spelling import Finder, canonical
@@ -61,7 +61,7 @@ def _public_collisions(record: Any, values: list[PrivateValue], registries: Regi
     problems = []
     for value in values:
         if value.kind == NUMBER:
-            owner = phones.get(number_key(value.value))
+            owner = public_number_owner(number_key(value.value), phones)
             if owner:
                 problems.append(_problem(record, value.field, f"号码（{value.masked()}）是{owner}公开的电话，"
                                          "会随办理部门一起公开，无法保密；请写来电人自己的号码，或删去这一项"))
@@ -94,6 +94,41 @@ def _given_names_in_places(record: Any, values: list[PrivateValue]) -> list[Prob
                     f"来电人的名字（{value.masked()}）出现在地名“{value.masked()}{text[end]}”里：无法分清是地名还是来电人，"
                     f"匿名化会把它换成来电人的称呼。请改写这个地名（如“该{text[end]}”或写上级地名）")))
     return problems
+
+
+def abbreviation_warnings(record: Any) -> list[Problem]:
+    """Warnings for words of the case's public text that look like a short form
+    of a caller's employer (市一院 for 信阳市第一人民医院): the guard knows the
+    full name only, so a short form is published unless it is in `redact`."""
+    warnings = []
+    for value in record_values(record):
+        if not value.field.endswith(".employer") or len(value.value) < 4:
+            continue
+        employer = value.value
+        for field, text in _public_texts(record):
+            for short in _short_forms(employer, text):
+                warnings.append(_problem(record, value.field, (
+                    f"警告：{field} 中的“{short}”像是来电人工作单位（{value.masked()}）的简称，输出检查只认得全称，"
+                    f"简称会原样公开；如果是，请把“{short}”写进 redact")))
+    return warnings
+
+
+def _short_forms(employer: str, text: str) -> list[str]:
+    """Words of `text`, two to six characters, that end as `employer` ends and
+    take their other characters from it in order, but are not part of it."""
+    found = []
+    for end in (i + 1 for i, char in enumerate(text) if char == employer[-1]):
+        for length in range(6, 1, -1):  # the longest first: 市一院, not 一院
+            word = text[max(end - length, 0) : end]
+            if len(word) == length and word not in employer and _in_order(word, employer) and word not in found:
+                found.append(word)
+                break
+    return found
+
+
+def _in_order(word: str, whole: str) -> bool:
+    rest = iter(whole)
+    return all(char in rest for char in word)
 
 
 def _public_texts(record: Any) -> list[tuple[str, str]]:

@@ -44,6 +44,19 @@ _EMAIL_DOT = (".", " dot ", "(dot)", "点")
 _NOT_ID_CHAR = re.compile(r"[^0-9X]")
 
 
+_AREA_CODE = re.compile(r"(?:0|86|0086)[0-9]{2,3}")
+
+
+def public_number_owner(key: str, public: dict[str, str]) -> str | None:
+    """Who owns the public number `key` (a department), alone or after an area
+    code (0376-6381234), or None; a mobile that merely ends with it is not it.
+    `public`: number key -> owner."""
+    for number, owner in public.items():
+        if key == number or key.endswith(number) and _AREA_CODE.fullmatch(key[: -len(number)]):
+            return owner
+    return None
+
+
 def number_key(value: str) -> str:
     """Canonical form of a number: digits (any script, Chinese numerals) and the ID checksum X only."""
     folded = canonical(value).upper()
@@ -186,5 +199,5 @@ def unguardable(value: PrivateValue) -> str | None:
                     "请删去这一项；如是门牌，写进完整的 address（如 浉河区某某小区3号楼501室）")
         return None
     if len(key) < MIN_TEXT:
-        return f"“{text}”只有一个字，太短：无法在公开文字中保护，也不能把所有的“{text}”都涂掉。请写完整的词（如全名），或删去这一项"
+        return "只有一个字，太短：无法在公开文字中保护，也不能把所有文字里的这个字都涂掉。请写完整的词（如全名），或删去这一项"
     return None

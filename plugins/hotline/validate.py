@@ -176,6 +176,10 @@ def schema_problems(source: Source) -> list[Problem]:
 
 
 def _schema_problem(source: Source, path: tuple, error: Any) -> Problem:
+    """One schema error in Chinese. A private value (under caller, callers or
+    redact) is never echoed: only how long it is."""
+    if path[:1] in (("caller",), ("callers",), ("redact",)) and path[-1:] != ("gender",):
+        error.instance = _withheld(error.instance)
     expected = error.schema.get("description") if isinstance(error.schema, dict) else None
     hint = f"（应为：{expected}）" if expected else ""
     kind = error.validator
@@ -205,6 +209,13 @@ def _schema_problem(source: Source, path: tuple, error: Any) -> Problem:
     if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"):
         return source.problem(path, f"“{shown(error.instance)}”的长度或大小超出范围{hint}")
     return source.problem(path, f"不符合格式要求{hint}")
+
+
+def _withheld(value: Any) -> str:
+    """How an error message shows a private value: its kind and size only."""
+    if isinstance(value, (dict, list)):
+        return f"{_TYPE_NAMES['object' if isinstance(value, dict) else 'array']}，{len(value)} 项"
+    return f"保密内容，{len(str(value))} 个字符"
 
 
 # Fields whose YAML dates the schema sees as the strings they were written as.

@@ -29,6 +29,7 @@ def add_parser(sub) -> None:
         f"  - 超过 {HEADLINE_WIDTH} 个字、专栏一行排不下的标题（数字和字母算半个字）\n"
         "  - 没有回访的办结案件\n"
         "  - 一字不差地出现在几个案件里的办理结果\n"
+        "  - 公开文字里像是来电人工作单位简称的词（如 市一院）：输出检查只认全称\n"
         "每条一行：文件:行号: 字段: 说明。最后一行是汇总：N 个案件，N 个错误，N 个警告。\n"
         "案件目录里还没有区县登记表 districts.yaml 时，加 --write-districts 由案件里已写的区县生成它，然后照常检查。",
     )
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     count = len(case_files(hotline.cases_path)) if hotline.cases_path.is_dir() else 0
     cases, errors = load_cases(hotline.cases_path, hotline.timezone, processes=hotline.processes, positions=True)
-    warnings = review(cases) if cases else []
+    warnings = sorted([*review(cases), *cases.warnings]) if cases else []
     lines = [str(p) for p in sorted(errors)] + [str(w) for w in warnings]
     for line in lines[:LIMIT]:
         print(line, file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -40,3 +41,14 @@ def report(problems: list[Problem], limit: int = 200) -> str:
     files = len({p.file for p in problems})
     lines.append(f"共发现 {len(problems)} 个问题，涉及 {files} 个文件；请改正后重新构建。")
     return "\n".join(lines)
+
+
+def need_file(path: Path, what: str, hint: str = "") -> None:
+    """BuildFailed unless `path` is a file: say whether it is missing, a folder or something else."""
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise BuildFailed(f"{what} {path} 是目录，不是文件{hint}")
+    if path.exists():
+        raise BuildFailed(f"{what} {path} 不是普通文件{hint}")
+    raise BuildFailed(f"找不到{what} {path}{hint}")

@@ -1,4 +1,4 @@
-"""Typed settings of the hotline plugin, read once from Pelican's settings.
+"""The settings file, and the typed settings of the hotline plugin read once from it.
 
 Pelican's own override convention works for every key:
 `pelican -s pelicanconf.py -e CASES_PATH='"DIR"'`. Everything else of ours
@@ -7,14 +7,18 @@ lives in one dict, `HOTLINE`, whose keys are the fields below in capitals.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import traceback
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .problems import BuildFailed
+from pelican.settings import read_settings
+
+from .problems import BuildFailed, need_file
 from .led.config import Screen, parse_screens
 
 
@@ -72,3 +76,62 @@ class HotlineSettings:
             raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
         values["site_url"] = site_url
         return cls(cases_path=cases if cases.is_absolute() else root / cases, timezone=tz, **values)
+
+
+def read_file(path: Path, override: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican's settings from the settings file `path`, with `override`.
+
+    A file that is missing, not a .py file, not valid Python or that raises
+    when run, and Pelican's own refusals (no PATH, no THEME), stop with one
+    line in Chinese that names the file and, where known, the line.
+    """
+    need_file(path, "设置文件", "（请在网站目录中运行，或用 hotline --settings 文件 指定）")
+    if path.suffix != ".py":
+        raise BuildFailed(f"设置文件 {path} 应为 .py 文件（Python 写的设置，如 pelicanconf.py）")
+    try:
+        return read_settings(str(path), override=dict(override or {}))
+    except SyntaxError as e:  # also a file that is not UTF-8
+        raise BuildFailed(_syntax_error(e)) from None
+    except Exception as e:
+        raise BuildFailed(_run_error(e, path)) from None
+
+
+def _syntax_error(e: SyntaxError) -> str:
+    where = f"{e.filename}:{e.lineno}"
+    if "codec" in str(e.msg):
+        return f"{where}: 设置文件不是 UTF-8 编码（请用编辑器另存为 UTF-8）"
+    code = (e.text or "").strip()
+    return f"{where}: 设置文件有 Python 语法错误{f'：{code}' if code else ''}（应为 Python 的赋值，如 SITENAME = \"市长热线 12345\"）"
+
+
+# Pelican's refusals of a settings file (pelican/settings.py, configure_settings), in Chinese.
+_PELICAN = (
+    (r"You need to specify a path containing the content.*", "PATH（页面目录）不是已有的目录（应为如 PATH = \"content\"，相对于设置文件）"),
+    (r"Could not find the theme (.*)", r'找不到主题 THEME “\1”（应为主题目录，如 THEME = "theme"）'),
+)
+
+
+def _run_error(e: Exception, path: Path) -> str:
+    """Where running the settings file failed: its line (or that of a file beside
+    it that it imports), else what Pelican refused about it."""
+    folder = path.resolve().parent
+    frames = [
+        f for f in traceback.extract_tb(e.__traceback__)
+        if not f.filename.startswith("<") and Path(f.filename).resolve().parent == folder
+    ]
+    if frames:
+        frame = frames[-1]
+        if isinstance(e, ModuleNotFoundError):
+            what = f"找不到模块 {e.name}"
+        elif isinstance(e, NameError):
+            what = f"用了没有定义的名称 {e.name}"
+        else:
+            what = f"运行出错（{type(e).__name__}）"
+        return f"{frame.filename}:{frame.lineno}: 设置文件{what}：{(frame.line or '').strip()}（设置文件应能由 Python 直接运行）"
+    if isinstance(e, OSError):
+        reason = "没有读取权限" if e.errno in (errno.EACCES, errno.EPERM) else "读取出错"
+        return f"无法读取设置文件 {path}（{reason}）"
+    for pattern, chinese in _PELICAN:
+        if re.fullmatch(pattern, str(e)):
+            return f"{path}: {re.sub(pattern, chinese, str(e))}"
+    return f"{path}: Pelican 无法使用这个设置文件（{type(e).__name__}）；请检查各设置项的类型，如 SITEURL 应为文字、PAGE_PATHS 应为列表"

@@ -6,10 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pelican.settings import read_settings
+from ..settings import HotlineSettings, read_file
 
-from ..problems import BuildFailed
-from ..settings import HotlineSettings
 
 def add_site_arguments(parser: argparse.ArgumentParser, output: bool = False) -> None:
     """`--cases` (and, with `output`, `--output`): the options `overrides` reads."""
@@ -19,10 +17,7 @@ def add_site_arguments(parser: argparse.ArgumentParser, output: bool = False) ->
 
 
 def settings_file(args: argparse.Namespace) -> Path:
-    path = Path(args.settings)
-    if not path.is_file():
-        raise BuildFailed(f"找不到设置文件 {path}（请在网站目录中运行，或用 hotline --settings 文件 指定）")
-    return path
+    return Path(args.settings)
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -37,5 +32,5 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def load(args: argparse.Namespace) -> tuple[dict[str, Any], HotlineSettings]:
     """Pelican's settings (with the overrides) and ours."""
-    settings = read_settings(str(settings_file(args)), override=overrides(args))
+    settings = read_file(settings_file(args), overrides(args))
     return settings, HotlineSettings.from_pelican(settings)

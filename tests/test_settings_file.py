@@ -1,4 +1,4 @@
-"""A settings file that cannot be used: one line in Chinese naming it, exit 1, never a traceback."""
+"""A settings file or setting that cannot be used: one line in Chinese naming it, exit 1, never a traceback."""
 
 from __future__ import annotations
 
@@ -74,3 +74,36 @@ def test_a_settings_path_that_is_not_a_file(tmp_path, run, command, make, messag
     make(settings)
     code, stderr = run_with(run, tmp_path, settings, command)
     assert code == 1 and one_chinese_line(stderr).startswith(message.format(settings))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("zone", ['"Mars/Base"', '"../../etc/passwd"', '"/etc/passwd"', "5", '"Asia"', '""', "None"])
+def test_a_bad_timezone_is_one_line(tmp_path, run, command, zone):
+    code, stderr = run_with(run, tmp_path, site_settings(tmp_path / "s.py", TIMEZONE=zone), command)
+    shown = zone.strip('"')
+    assert code == 1
+    assert one_chinese_line(stderr) == f"设置错误：TIMEZONE “{shown}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）"
+
+
+def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp_path):
+    cases = write_cases(tmp_path / "cases", {"a.yaml": make_case()})
+    argv = [BIN / "pelican", "-s", SETTINGS, "-o", tmp_path / "out", "-e", f'CASES_PATH="{cases}"', 'TIMEZONE="Mars/Base"']
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1  # Pelican logs to stdout: "Could not process pages/about.md" and so on
+    assert "TIMEZONE “Mars/Base” 不是有效的时区" in one_chinese_line(result.stdout + result.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"HOTLINE": '"信阳市"'}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}"),
+    ({"HOTLINE": "[1, 2]"}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}"),
+    ({"HOTLINE": '{"PROCESSES": 100000}'}, "设置错误：HOTLINE['PROCESSES'] 是 100000，应为 1 到 64 之间的整数"),
+    ({"HOTLINE": '{"PROCESSES": 0}'}, "设置错误：HOTLINE['PROCESSES'] 是 0，应为 1 到 64 之间的整数"),
+    ({"HOTLINE": '{"PER_PAGE": -20}'}, "设置错误：HOTLINE['PER_PAGE'] 是 -20，应为不小于 1 的整数"),
+    ({"HOTLINE": '{"DEADLINE_DAYS": -10}'}, "设置错误：HOTLINE['DEADLINE_DAYS'] 是 -10，应为不小于 0 的整数"),
+    ({"HOTLINE": '{"MIN_SAMPLE": -5}'}, "设置错误：HOTLINE['MIN_SAMPLE'] 是 -5，应为不小于 0 的整数"),
+])
+def test_a_hotline_setting_out_of_range_is_one_line(tmp_path, run, values, message):
+    for command in COMMANDS:
+        code, stderr = run_with(run, tmp_path, site_settings(tmp_path / "s.py", **values), command)
+        assert code == 1 and one_chinese_line(stderr) == message

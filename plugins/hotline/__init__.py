@@ -11,9 +11,13 @@ from pelican import signals
 
 from .build import Build
 from .generator import CaseGenerator
+from .settings import HotlineSettings
 
 
 def _start(pelican) -> None:
+    # Settings checked before Pelican reads a page with them (a bad TIMEZONE
+    # would otherwise print "Could not process …" for every page first).
+    HotlineSettings.from_pelican(pelican.settings)
     build = Build(Path(pelican.output_path).resolve())
     staging = str(build.start())
     pelican.hotline_build = build

@@ -22,6 +22,11 @@ from .problems import BuildFailed, need_file
 from .led.config import Screen, parse_screens
 
 
+# HOTLINE's whole numbers: the lowest and the highest (None: any) each may be.
+# More processes than this would fork hundreds for a few thousand cases.
+RANGES = {"per_page": (1, None), "processes": (1, 64), "deadline_days": (0, None), "min_sample": (0, None)}
+
+
 @dataclass(frozen=True, slots=True)
 class HotlineSettings:
     cases_path: Path
@@ -46,11 +51,16 @@ class HotlineSettings:
         """Validated settings; a wrong value stops the build with a clear message."""
         root = Path(settings.get("SITE_ROOT") or os.getcwd())
         cases = Path(os.path.expanduser(str(settings.get("CASES_PATH") or "cases_data")))
+        zone = settings.get("TIMEZONE", "Asia/Shanghai")
         try:
-            tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Shanghai")
-        except (ZoneInfoNotFoundError, ValueError):
-            raise BuildFailed(f"设置错误：TIMEZONE “{settings.get('TIMEZONE')}” 不是有效的时区（如 Asia/Shanghai）")
-        own = dict(settings.get("HOTLINE") or {})
+            tz = ZoneInfo(zone) if isinstance(zone, str) and zone else None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, "Asia"
+            tz = None
+        if tz is None:
+            raise BuildFailed(f"设置错误：TIMEZONE “{zone}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）")
+        own = settings.get("HOTLINE") or {}
+        if not isinstance(own, dict):
+            raise BuildFailed("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}")
         known = {f.name.upper(): f for f in fields(cls)}
         values: dict[str, Any] = {}
         for key, value in own.items():
@@ -68,9 +78,11 @@ class HotlineSettings:
             elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
                 raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
             values[f.name] = value
-        for key in ("per_page", "processes"):
-            if values.get(key, 1) < 1:
-                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] 应为正整数")
+        for key, (lowest, highest) in RANGES.items():
+            value = values.get(key, lowest)
+            if value < lowest or (highest is not None and value > highest):
+                expected = f"应为 {lowest} 到 {highest} 之间的整数" if highest else f"应为不小于 {lowest} 的整数"
+                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] 是 {value}，{expected}")
         site_url = str(settings.get("SITEURL") or "").rstrip("/")
         if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
             raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")

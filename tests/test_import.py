@@ -199,3 +199,24 @@ def test_missing_file_and_sheet(tmp_path, cases, run):
     xlsx = register(tmp_path / "r.xlsx", [GOOD[0]])
     code, _, stderr = run("import", xlsx, "--cases", cases, "--sheet", "二月")
     assert code == 1 and "没有名为“二月”的工作表（有：登记表）" in stderr
+
+
+def test_only_ascii_digits_make_a_number(tmp_path, cases, run):
+    """str.isdigit() is True for ①, ² and ٣: int() refuses the first two and reads ٣ as 3."""
+    long = "9" * 5000  # int() refuses more than 4300 digits; a file name this long cannot be looked up
+    csv = tmp_path / "r.csv"
+    csv.write_text(
+        "编号,来电时间,姓名,重办次数\n"
+        f"①②③,2014-01-01,张三,0\n²,2014-01-01,张三,0\n٣,2014-01-01,张三,0\n{long},2014-01-01,张三,0\n"
+        "42,2014-01-01,李四,²\n43,2014-01-01,李四,١\n44,2014-01-01,王五,1\n",
+        "utf-8",
+    )
+    code, _, stderr = run("import", csv, "--cases", cases)
+    assert code == 1
+    for row, value in ((2, "①②③"), (3, "²"), (4, "٣"), (5, "9" * 30 + "…")):
+        assert f"{csv}:{row}: 编号（A 列）: 格式不对：“{value}”" in stderr
+    assert f"{csv}:6: 重办次数（D 列）: 类型不对：应为整数，这里是“²”" in stderr
+    assert f"{csv}:7: 重办次数（D 列）: 类型不对：应为整数，这里是“١”" in stderr
+    assert "Traceback" not in stderr
+    written = sorted(p.relative_to(cases).as_posix() for p in cases.rglob("*.yaml") if p.parent != cases)
+    assert written == ["2013/01/XY-2013-000042.yaml", "2014/01/XY-2014-000044.yaml"]

@@ -10,6 +10,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import re
 import sys
 import zipfile
@@ -22,8 +23,8 @@ from ..problems import BuildFailed, Problem
 from ..records import display_name, read_yaml
 from ..registries import load_registries
 from .casefile import (
-    CHANNELS, GENDERS, RESULTS, STATUSES, YES_NO, CaseIndex, Checker, Flow, case_path, case_yaml, choose,
-    parse_date, schema_path, write_atomic, yaml_date,
+    CHANNELS, GENDERS, RESULTS, STATUSES, YES_NO, CaseIndex, Checker, Flow, ascii_number, case_path, case_yaml,
+    choose, parse_date, schema_path, write_atomic, yaml_date,
 )
 from .site import add_site_arguments, load
 
@@ -161,7 +162,7 @@ class Importer:
         path = (self.index.path_of(case_id) if case_id else None) or case_path(
             self.cases_dir, case_id or "_", cells.get("received_at")
         )
-        exists = path.exists()
+        exists = os.path.exists(path)  # False, not OSError, for an id too long for a file name (validation names it)
         text = case_yaml(_case(case_id or "", cells), path, schema)
         # Without an id the case file has none: its problem is said once, above.
         problems += [self._where(number, p) for p in checker.problems(text) if case_id or p.field != "id"]
@@ -202,11 +203,12 @@ class Importer:
         if not raw:
             return None, [Problem(self.name, number, column, "编号是空的（每一行都要有编号）")]
         case_id = raw
-        if raw.isdigit():
+        plain = ascii_number(raw)
+        if plain is not None:
             received = parse_date(cells.get("received_at", ""))
             if received is None:
                 return None, []  # the date's own problem is reported with its column
-            case_id = self.index.number_id(int(raw), received.year, self.args.prefix)
+            case_id = self.index.number_id(plain, received.year, self.args.prefix)
         first = self.seen.get(case_id.lower())
         if first:
             return None, [Problem(self.name, number, column, f"编号 {case_id} 与第 {first} 行相同（每个案件的编号必须唯一）")]
@@ -304,7 +306,9 @@ def _text(value: Any) -> str:
 
 
 def _number(text: str | None) -> Any:
-    return int(text) if text and text.isdigit() else text
+    """A count as a number; anything else as it was written (validation names it)."""
+    number = ascii_number(text or "")
+    return text if number is None else number
 
 
 def read_mapping(path: Path) -> dict[str, str]:

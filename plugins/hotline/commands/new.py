@@ -16,7 +16,7 @@ from ..records import display_name
 from ..registries import load_registries
 from ..settings import HotlineSettings
 from .casefile import (
-    GENDERS, RESULTS, STATUSES, CaseIndex, Checker, Flow, case_path, case_yaml, choose, parse_date,
+    GENDERS, RESULTS, STATUSES, CaseIndex, Checker, Flow, ascii_number, case_path, case_yaml, choose, parse_date,
     schema_path, write_atomic, yaml_date,
 )
 from .site import add_site_arguments, load
@@ -60,8 +60,9 @@ def _registry(kind: str) -> Check:
     def check(text: str, ctx: Context) -> str:
         r = ctx.registries
         names = [c.name for c in r.categories] if kind == "category" else list(r.department_by_name)
-        if kind == "category" and text.isdigit() and 1 <= int(text) <= len(names):
-            return names[int(text) - 1]
+        number = ascii_number(text)
+        if kind == "category" and number is not None and 1 <= number <= len(names):
+            return names[number - 1]
         if text in names:
             return text
         close = difflib.get_close_matches(text, names, n=1, cutoff=0.3)

@@ -22,7 +22,8 @@ from .guard import Guard, LeakError
 from .output import fingerprint
 from .problems import BuildFailed
 from .publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
-from .settings import read_file
+from .outputdir import check_output
+from .settings import HotlineSettings, read_file
 
 if TYPE_CHECKING:
     from .casedata import CaseSet
@@ -186,6 +187,8 @@ def run_pelican(
 ) -> Pelican:
     """Build the site in this process, releasing lock and staging whatever happens."""
     settings = read_file(Path(settings_file), overrides)
+    # As the plugin does when the build starts, and with the settings file's folder, which only we know.
+    check_output(settings["OUTPUT_PATH"], settings, HotlineSettings.from_pelican(settings).cases_path, Path(settings_file))
     pelican = Pelican(settings)
     if hasattr(pelican, "hotline_build"):
         pelican.hotline_build.progress = progress

@@ -24,6 +24,7 @@ import watchfiles
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.utils import FileChangeFilter
 
+from ..outputdir import check_output
 from ..problems import BuildFailed
 from ..records import display_name
 from ..settings import HotlineSettings
@@ -57,6 +58,7 @@ def port(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     settings, hotline = load(args)
     config, extra = settings_file(args), overrides(args)
+    check_output(settings["OUTPUT_PATH"], settings, hotline.cases_path, config)  # before it is served
     logging.getLogger("pelican.server").setLevel(logging.ERROR)  # no English line per request or 404
     try:
         server = RootedHTTPServer(settings["OUTPUT_PATH"], (args.bind, args.port), ComplexHTTPRequestHandler)

@@ -24,9 +24,9 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Pelican setting overrides from `--cases` and `--output`."""
     found = {}
     if getattr(args, "cases", None):
-        found["CASES_PATH"] = str(Path(args.cases).resolve())
+        found["CASES_PATH"] = str(Path(args.cases).expanduser().resolve())
     if getattr(args, "output", None):
-        found["OUTPUT_PATH"] = str(Path(args.output).resolve())
+        found["OUTPUT_PATH"] = str(Path(args.output).expanduser().resolve())
     return found
 
 

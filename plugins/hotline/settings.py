@@ -61,18 +61,19 @@ class HotlineSettings:
         own = settings.get("HOTLINE") or {}
         if not isinstance(own, dict):
             raise BuildFailed("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}")
-        known = {f.name.upper(): f for f in fields(cls)}
+        # Not in HOTLINE: CASES_PATH and TIMEZONE are Pelican settings of their own, SITE_URL is SITEURL.
+        known = {f.name.upper(): f for f in fields(cls) if f.name not in ("cases_path", "timezone", "site_url")}
         values: dict[str, Any] = {}
         for key, value in own.items():
             f = known.get(key)
-            if f is None or key in ("CASES_PATH", "TIMEZONE", "SITE_URL"):
+            if f is None:
                 raise BuildFailed(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
             if key == "LED_SCREENS":
                 values[f.name] = parse_screens(value)
                 continue
             default = f.default
             if isinstance(default, tuple):
-                if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                     raise BuildFailed(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
                 value = tuple(value)
             elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
@@ -82,7 +83,7 @@ class HotlineSettings:
             value = values.get(key, lowest)
             if value < lowest or (highest is not None and value > highest):
                 expected = f"应为 {lowest} 到 {highest} 之间的整数" if highest else f"应为不小于 {lowest} 的整数"
-                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] 是 {value}，{expected}")
+                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] {expected}（现为 {value}）")
         site_url = str(settings.get("SITEURL") or "").rstrip("/")
         if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
             raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")

@@ -339,3 +339,11 @@ def test_openpyxl_notes_in_english_are_not_shown(tmp_path, cases):
     result = subprocess.run([Path(sys.executable).parent / "hotline", "import", xlsx, "--cases", cases, "--dry-run"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == ""
+
+
+def test_a_cases_directory_that_is_missing_or_a_file(tmp_path, run):
+    xlsx = register(tmp_path / "r.xlsx", [GOOD[0]])
+    for cases, message in ((tmp_path / "nope", f"找不到案件目录 {tmp_path / 'nope'}"), (xlsx, f"案件目录 {xlsx} 不是目录")):
+        code, stdout, stderr = run("import", xlsx, "--cases", cases)
+        assert code == 1 and stdout == ""
+        assert one_chinese_line(stderr) == f"{message}（请检查设置中的 CASES_PATH 或 --cases）"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, make_case, output_text, write_cases
+from conftest import ROOT, make_case, one_chinese_line, output_text, write_cases
 
 BIN = Path(sys.executable).parent
 
@@ -178,3 +178,12 @@ def test_an_id_with_thousands_of_digits_in_the_directory_does_not_stop_the_next_
     (cases / "2013/01/long.yaml").write_text(f"id: XY-2013-{'9' * 5000}\nstatus: received\n", "utf-8")
     code, stdout, _ = run("new", "--cases", cases, *OPTIONS)
     assert code == 0 and "（编号 XY-2013-000052）" in stdout
+
+
+def test_a_cases_directory_that_is_missing_or_a_file(tmp_path, run):
+    (tmp_path / "file").write_text("x")
+    for cases, message in ((tmp_path / "nope", "找不到案件目录 {}"), (tmp_path / "file", "案件目录 {} 不是目录")):
+        code, stdout, stderr = run("new", "--cases", cases, *OPTIONS)
+        assert (code, stdout) == (1, "")
+        assert one_chinese_line(stderr) == message.format(cases) + "（请检查设置中的 CASES_PATH 或 --cases）"
+    assert not list(tmp_path.rglob("*.yaml"))

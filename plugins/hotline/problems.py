@@ -52,3 +52,12 @@ def need_file(path: Path, what: str, hint: str = "") -> None:
     if path.exists():
         raise BuildFailed(f"{what} {path} 不是普通文件{hint}")
     raise BuildFailed(f"找不到{what} {path}{hint}")
+
+
+def need_folder(path: Path, what: str, hint: str = "") -> None:
+    """BuildFailed unless `path` is a folder: say whether it is missing or not a folder."""
+    if path.is_dir():
+        return
+    if path.exists():
+        raise BuildFailed(f"{what} {path} 不是目录{hint}")
+    raise BuildFailed(f"找不到{what} {path}{hint}")

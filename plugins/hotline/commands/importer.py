@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import BuildFailed, Problem, need_file
+from ..problems import BuildFailed, Problem, need_file, need_folder
 from ..records import display_name, read_yaml
 from ..registries import load_registries
 from .casefile import (
@@ -124,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
     mapping = {**DEFAULT_COLUMNS, **(read_mapping(Path(args.mapping)) if args.mapping else {})}
     columns, rows = read_table(source, args.sheet, mapping)
+    need_folder(hotline.cases_path, "案件目录", "（请检查设置中的 CASES_PATH 或 --cases）")
     registries, problems = load_registries(hotline.cases_path)
     if problems:
         raise BuildFailed("案件目录的部门或类别登记表有问题，无法导入：\n" + "\n".join(map(str, problems)))

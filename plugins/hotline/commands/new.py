@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import BuildFailed
+from ..problems import BuildFailed, need_folder
 from ..records import display_name
 from ..registries import load_registries
 from ..settings import HotlineSettings
@@ -149,6 +149,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings, hotline = load(args)
+    need_folder(hotline.cases_path, "案件目录", "（请检查设置中的 CASES_PATH 或 --cases）")
     registries, problems = load_registries(hotline.cases_path)
     if problems:
         raise BuildFailed("案件目录的部门或类别登记表有问题，无法新建案件：\n" + "\n".join(map(str, problems)))

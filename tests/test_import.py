@@ -347,3 +347,11 @@ def test_a_cases_directory_that_is_missing_or_a_file(tmp_path, run):
         code, stdout, stderr = run("import", xlsx, "--cases", cases)
         assert code == 1 and stdout == ""
         assert one_chinese_line(stderr) == f"{message}（请检查设置中的 CASES_PATH 或 --cases）"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc/self/mem")
+def test_an_unreadable_csv_is_one_line(tmp_path, cases, run):
+    csv = tmp_path / "r.csv"
+    csv.symlink_to("/proc/self/mem")  # a file whose every read fails, even for root
+    code, _, stderr = run("import", csv, "--cases", cases)
+    assert code == 1 and one_chinese_line(stderr) == f"无法读取登记表文件 {csv}（读取出错，错误号 5）"

@@ -111,3 +111,12 @@ def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):
     for command in COMMANDS:
         code, stderr = run_with(run, tmp_path, site_settings(tmp_path / "s.py", **values), command)
         assert code == 1 and one_chinese_line(stderr) == message
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc/self/mem")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_unreadable_settings_file_is_one_line(tmp_path, run, command):
+    settings = tmp_path / "s.py"
+    settings.symlink_to("/proc/self/mem")  # a file whose every read fails, even for root
+    code, stderr = run_with(run, tmp_path, settings, command)
+    assert code == 1 and one_chinese_line(stderr) == f"无法读取设置文件 {settings}（读取出错，错误号 5）"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +62,9 @@ def need_folder(path: Path, what: str, hint: str = "") -> None:
     if path.exists():
         raise BuildFailed(f"{what} {path} 不是目录{hint}")
     raise BuildFailed(f"找不到{what} {path}{hint}")
+
+
+def unreadable(what: str, path: Path, error: OSError) -> str:
+    """`what` at `path` could not be read, said in Chinese."""
+    reason = "没有读取权限" if error.errno in (errno.EACCES, errno.EPERM) else f"读取出错，错误号 {error.errno}"
+    return f"无法读取{what} {path}（{reason}）"

@@ -7,7 +7,6 @@ lives in one dict, `HOTLINE`, whose keys are the fields below in capitals.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import traceback
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.settings import read_settings
 
-from .problems import BuildFailed, need_file
+from .problems import BuildFailed, need_file, unreadable
 from .led.config import Screen, parse_screens
 
 
@@ -142,8 +141,7 @@ def _run_error(e: Exception, path: Path) -> str:
             what = f"运行出错（{type(e).__name__}）"
         return f"{frame.filename}:{frame.lineno}: 设置文件{what}：{(frame.line or '').strip()}（设置文件应能由 Python 直接运行）"
     if isinstance(e, OSError):
-        reason = "没有读取权限" if e.errno in (errno.EACCES, errno.EPERM) else "读取出错"
-        return f"无法读取设置文件 {path}（{reason}）"
+        return unreadable("设置文件", path, e)
     for pattern, chinese in _PELICAN:
         if re.fullmatch(pattern, str(e)):
             return f"{path}: {re.sub(pattern, chinese, str(e))}"

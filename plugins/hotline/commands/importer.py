@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import BuildFailed, Problem, need_file, need_folder
+from ..problems import BuildFailed, Problem, need_file, need_folder, unreadable
 from ..records import display_name, read_yaml
 from ..registries import load_registries
 from .casefile import (
@@ -442,7 +442,11 @@ def _worksheet(book, sheet: str | None, name: str):
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    text = _decode(path.read_bytes(), path.name)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise BuildFailed(unreadable("登记表文件", path, e)) from None
+    text = _decode(raw, path.name)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:

@@ -39,7 +39,7 @@ def run_with(run, tmp_path: Path, settings: Path, command: list[str]) -> tuple[i
 @pytest.mark.parametrize("name, text, message", [
     ("s.py", 'SITENAME = "市长热线\n', "s.py:1: 设置文件有 Python 语法错误：SITENAME = \"市长热线"),
     ("s.py", 'SITENAME = "x"\nraise RuntimeError("boom")\n', "s.py:2: 设置文件运行出错（RuntimeError）：raise RuntimeError(\"boom\")"),
-    ("s.py", "from siteconf import *\n", "s.py:1: 设置文件找不到模块 siteconf：from siteconf import *"),
+    ("s.py", "from no_such_settings import *\n", "s.py:1: 设置文件找不到模块 no_such_settings：from no_such_settings import *"),
     ("s.py", "X = SITENAME\n", "s.py:1: 设置文件用了没有定义的名称 SITENAME"),
     ("s.py", 'SITENAME = "市长热线"\n'.encode("gbk"), "s.py:1: 设置文件不是 UTF-8 编码"),
     ("s.txt", 'SITENAME = "x"\n', "s.txt 应为 .py 文件"),

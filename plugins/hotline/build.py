@@ -20,9 +20,9 @@ from pelican import Pelican
 
 from .guard import Guard, LeakError
 from .output import fingerprint
+from .outputdir import check_output
 from .problems import BuildFailed
 from .publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
-from .outputdir import check_output
 from .settings import HotlineSettings, read_file
 
 if TYPE_CHECKING:

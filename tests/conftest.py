@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,14 @@ def run(capsys, monkeypatch):
         return code, out, err
 
     return _run
+
+
+def one_chinese_line(stderr: str) -> str:
+    """The one line a mistake of the user's gives: in Chinese, no traceback, nothing else."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    assert re.search(r"[\u4e00-\u9fff]", lines[0]), stderr
+    return lines[0]
 
 
 def output_text(output: Path) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 
-from conftest import make_case, output_text, tree, write_cases
+from conftest import ROOT, make_case, one_chinese_line, output_text, tree, write_cases
 
 HEADERS = ["编号", "来电时间", "姓名", "性别", "联系电话", "住址", "反映问题", "问题类别", "所在区县", "地点", "标题",
            "承办单位", "交办时间", "办理结果", "办结时间", "回访时间", "回访结果", "值班记者", "备注"]
@@ -207,7 +211,159 @@ def test_unreadable_registers_are_one_clear_error(tmp_path, cases, run, name, co
 
 def test_missing_file_and_sheet(tmp_path, cases, run):
     code, _, stderr = run("import", tmp_path / "nope.xlsx", "--cases", cases)
-    assert code == 1 and "找不到文件" in stderr
+    assert code == 1 and "找不到登记表文件" in stderr
     xlsx = register(tmp_path / "r.xlsx", [GOOD[0]])
     code, _, stderr = run("import", xlsx, "--cases", cases, "--sheet", "二月")
     assert code == 1 and "没有名为“二月”的工作表（有：登记表）" in stderr
+
+
+def test_only_ascii_digits_make_a_number(tmp_path, cases, run):
+    """str.isdigit() is True for ①, ² and ٣: int() refuses the first two and reads ٣ as 3."""
+    long = "9" * 5000  # int() refuses more than 4300 digits; a file name this long cannot be looked up
+    csv = tmp_path / "r.csv"
+    csv.write_text(
+        "编号,来电时间,姓名,重办次数\n"
+        f"①②③,2014-01-01,张三,0\n²,2014-01-01,张三,0\n٣,2014-01-01,张三,0\n{long},2014-01-01,张三,0\n"
+        "42,2014-01-01,李四,²\n43,2014-01-01,李四,١\n44,2014-01-01,王五,1\n",
+        "utf-8",
+    )
+    code, _, stderr = run("import", csv, "--cases", cases)
+    assert code == 1
+    for row, value in ((2, "①②③"), (3, "²"), (4, "٣"), (5, "9" * 30 + "…")):
+        assert f"{csv}:{row}: 编号（A 列）: 格式不对：“{value}”" in stderr
+    assert f"{csv}:6: 重办次数（D 列）: 类型不对：应为整数，这里是“²”" in stderr
+    assert f"{csv}:7: 重办次数（D 列）: 类型不对：应为整数，这里是“١”" in stderr
+    assert "Traceback" not in stderr
+    written = sorted(p.relative_to(cases).as_posix() for p in cases.rglob("*.yaml") if p.parent != cases)
+    assert written == ["2013/01/XY-2013-000042.yaml", "2014/01/XY-2014-000044.yaml"]
+
+
+def rewritten(source: Path, target: Path, change) -> Path:
+    """A copy of the .xlsx `source` (a zip) with each part's bytes passed through `change(name, data)`."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, change(item.filename, old.read(item.filename)))
+    return target
+
+
+def many_rows(path: Path) -> Path:
+    """A register of 300 good rows: a sheet large enough to be read in several pieces."""
+    rows = [[600 + i, "2014-05-02", "周七", "", "", "", "路灯坏了。"] + [""] * 12 for i in range(300)]
+    return register(path, rows)
+
+
+def cases_written(cases: Path) -> list[str]:
+    return sorted(p.relative_to(cases).as_posix() for p in cases.rglob("*.yaml") if p.parent != cases)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[: len(data) // 2],  # copied half-way: no zip directory at the end
+    lambda data: data[: len(data) - 100],
+])
+def test_a_truncated_xlsx_is_one_line_and_writes_nothing(tmp_path, cases, run, damage):
+    xlsx = many_rows(tmp_path / "r.xlsx")
+    xlsx.write_bytes(damage(xlsx.read_bytes()))
+    code, stdout, stderr = run("import", xlsx, "--cases", cases)
+    assert code == 1 and stdout == ""
+    assert one_chinese_line(stderr) == "r.xlsx：无法读取，不是有效的 .xlsx 文件，或文件已损坏、不完整（请在 Excel 或 WPS 里打开并重新保存）"
+    assert cases_written(cases) == ["2013/01/XY-2013-000042.yaml"]
+
+
+def test_a_sheet_that_breaks_off_half_way_writes_no_row(tmp_path, cases, run):
+    """The first rows read well, then the sheet's XML stops: not one of them is written."""
+    good = many_rows(tmp_path / "good.xlsx")
+    sheet = "xl/worksheets/sheet1.xml"
+    xlsx = rewritten(good, tmp_path / "r.xlsx", lambda name, data: data[: len(data) * 2 // 3] if name == sheet else data)
+    code, stdout, stderr = run("import", xlsx, "--cases", cases)
+    assert code == 1 and stdout == ""
+    assert "r.xlsx：无法读取，不是有效的 .xlsx 文件，或文件已损坏、不完整" in one_chinese_line(stderr)
+    assert cases_written(cases) == ["2013/01/XY-2013-000042.yaml"]
+
+
+def chart_book(path: Path, with_rows: bool = True) -> Path:
+    """A workbook with a chart sheet “图表” (and the register's sheet “登记表” unless not `with_rows`)."""
+    book = Workbook()
+    rows = book.active
+    rows.title = "登记表"
+    rows.append(HEADERS)
+    rows.append(GOOD[0])
+    chart = BarChart()
+    chart.add_data(Reference(rows, min_col=1, min_row=1, max_row=2))
+    book.create_chartsheet("图表").add_chart(chart)
+    if not with_rows:
+        book.remove(rows)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("with_rows, argv, message", [
+    (True, ["--sheet", "图表"], "r.xlsx：“图表”是图表，不是工作表，没有可以导入的行（工作表有：登记表）"),
+    (False, ["--sheet", "图表"], "r.xlsx：“图表”是图表，不是工作表，没有可以导入的行（工作表有：无）"),
+    (False, [], "r.xlsx：没有工作表，只有图表（应有一个登记案件的工作表）"),
+])
+def test_a_chart_sheet_is_not_a_register(tmp_path, cases, run, with_rows, argv, message):
+    xlsx = chart_book(tmp_path / "r.xlsx", with_rows)
+    code, stdout, stderr = run("import", xlsx, "--cases", cases, *argv)
+    assert code == 1 and stdout == "" and one_chinese_line(stderr) == message
+
+
+def test_the_sheet_beside_a_chart_sheet_imports(tmp_path, cases, run):
+    code, _, stderr = run("import", chart_book(tmp_path / "r.xlsx"), "--cases", cases, "--sheet", "登记表")
+    assert (code, stderr) == (0, "") and "2014/03/XY-2014-000501.yaml" in cases_written(cases)
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_csv_cell_over_128_kb_is_one_line_and_writes_nothing(tmp_path, cases, run, quoted):
+    """Python's csv module stops at 128 KB a cell; a quote left open makes one of the rest of the file."""
+    csv = tmp_path / "r.csv"
+    good = "".join(f"{700 + i},2014-05-02,周七,路灯坏了。\n" for i in range(3))
+    if quoted:
+        bad = '703,2014-05-02,周七,"' + "路灯坏了" * 40_000 + '"\n'  # 160,000 characters in one cell
+    else:
+        bad = '703,2014-05-02,周七,"路灯坏了。\n' + "".join(f"{704 + i},2014-05-02,周七,路灯坏了。\n" for i in range(8000))
+    csv.write_text("编号,来电时间,姓名,反映问题\n" + good + bad, "utf-8")
+    code, stdout, stderr = run("import", csv, "--cases", cases)
+    assert code == 1 and stdout == ""
+    assert one_chinese_line(stderr).startswith("r.csv:5: 这一行有一个格子超过 128 KB，读不下去（常见原因是少了一个结束的英文引号")
+    assert cases_written(cases) == ["2013/01/XY-2013-000042.yaml"]
+
+
+def test_a_truncated_utf16_csv_is_one_line(tmp_path, cases, run):
+    csv = tmp_path / "r.txt"
+    csv.write_bytes(b"\xff\xfe" + "编号\t来电时间\n1\t2014-01-01\n".encode("utf-16-le")[:-1])  # half a character at the end
+    code, _, stderr = run("import", csv, "--cases", cases)
+    assert code == 1 and one_chinese_line(stderr) == "r.txt：无法识别文件编码（应为 UTF-8 或 GBK）；请在 Excel 里另存为“CSV UTF-8”"
+
+
+def test_a_folder_given_for_the_register_or_the_mapping(tmp_path, cases, run):
+    xlsx = register(tmp_path / "r.xlsx", [GOOD[0]])
+    code, _, stderr = run("import", tmp_path, "--cases", cases)
+    assert code == 1 and one_chinese_line(stderr) == f"登记表文件 {tmp_path} 是目录，不是文件"
+    code, _, stderr = run("import", xlsx, "--cases", cases, "--mapping", tmp_path)
+    assert code == 1 and one_chinese_line(stderr) == f"映射文件 {tmp_path} 是目录，不是文件"
+
+
+def test_openpyxl_notes_in_english_are_not_shown(tmp_path, cases):
+    """A register written by another program, without cell styles: openpyxl warns in English."""
+    no_styles = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    good = register(tmp_path / "good.xlsx", [GOOD[1]])  # dates written as text: without styles no cell is a date
+    xlsx = rewritten(good, tmp_path / "r.xlsx", lambda name, data: no_styles if name == "xl/styles.xml" else data)
+    result = subprocess.run([Path(sys.executable).parent / "hotline", "import", xlsx, "--cases", cases, "--dry-run"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == ""
+
+
+def test_a_cases_directory_that_is_missing_or_a_file(tmp_path, run):
+    xlsx = register(tmp_path / "r.xlsx", [GOOD[0]])
+    for cases, message in ((tmp_path / "nope", f"找不到案件目录 {tmp_path / 'nope'}"), (xlsx, f"案件目录 {xlsx} 不是目录")):
+        code, stdout, stderr = run("import", xlsx, "--cases", cases)
+        assert code == 1 and stdout == ""
+        assert one_chinese_line(stderr) == f"{message}（请检查设置中的 CASES_PATH 或 --cases）"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc/self/mem")
+def test_an_unreadable_csv_is_one_line(tmp_path, cases, run):
+    csv = tmp_path / "r.csv"
+    csv.symlink_to("/proc/self/mem")  # a file whose every read fails, even for root
+    code, _, stderr = run("import", csv, "--cases", cases)
+    assert code == 1 and one_chinese_line(stderr) == f"无法读取登记表文件 {csv}（读取出错，错误号 5）"

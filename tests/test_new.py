@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, make_case, output_text, write_cases
+from conftest import ROOT, make_case, one_chinese_line, output_text, write_cases
 
 BIN = Path(sys.executable).parent
 
@@ -165,3 +165,40 @@ def test_on_a_terminal_it_asks_in_chinese(tmp_path):
     assert case["caller"] == {"name": "李华", "gender": "female"} and case["category"] == "城市管理"
     assert case["place"] == {"district": "浉河区"}
     assert case["handling"][0]["department"] == "市城管局" and case["followup"]["result"] == "satisfied"
+
+
+def test_a_category_number_is_ascii_digits_only(tmp_path, run):
+    cases = seeded(tmp_path)
+    for category in ("①", "²", "٢", "9" * 5000):  # str.isdigit() is True for each; int() refuses the first two
+        options = [category if o == "城市管理" else o for o in OPTIONS]
+        code, stdout, stderr = run("new", "--cases", cases, *options)
+        assert code == 1 and stdout == ""
+        assert stderr == f"--category: “{category}”不在 categories.yaml 中\n"
+    options = ["2" if o == "城市管理" else o for o in OPTIONS]
+    assert run("new", "--cases", cases, *options)[0] == 0
+    assert yaml.safe_load((cases / "2013/02/XY-2013-000052.yaml").read_text("utf-8"))["category"] == "户籍管理"
+
+
+def test_dates_are_ascii_digits_only(tmp_path, run):
+    cases = seeded(tmp_path)
+    for received in ("２０１３-02-03", "٢٠١٣-02-03"):  # a regex's \d matches both; the contract's dates are ASCII
+        options = [received if o == "2013-02-03 10:00" else o for o in OPTIONS]
+        code, _, stderr = run("new", "--cases", cases, *options)
+        assert code == 1 and stderr == f"--received: “{received}”不是日期（应为 2013-01-10 或 2013-01-10 09:12）\n"
+    assert not (cases / "2013" / "02").exists()
+
+
+def test_an_id_with_thousands_of_digits_in_the_directory_does_not_stop_the_next_id(tmp_path, run):
+    cases = seeded(tmp_path)
+    (cases / "2013/01/long.yaml").write_text(f"id: XY-2013-{'9' * 5000}\nstatus: received\n", "utf-8")
+    code, stdout, _ = run("new", "--cases", cases, *OPTIONS)
+    assert code == 0 and "（编号 XY-2013-000052）" in stdout
+
+
+def test_a_cases_directory_that_is_missing_or_a_file(tmp_path, run):
+    (tmp_path / "file").write_text("x")
+    for cases, message in ((tmp_path / "nope", "找不到案件目录 {}"), (tmp_path / "file", "案件目录 {} 不是目录")):
+        code, stdout, stderr = run("new", "--cases", cases, *OPTIONS)
+        assert (code, stdout) == (1, "")
+        assert one_chinese_line(stderr) == message.format(cases) + "（请检查设置中的 CASES_PATH 或 --cases）"
+    assert not list(tmp_path.rglob("*.yaml"))

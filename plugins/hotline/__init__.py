@@ -11,9 +11,16 @@ from pelican import signals
 
 from .build import Build
 from .generator import CaseGenerator
+from .outputdir import check_output
+from .settings import HotlineSettings
 
 
 def _start(pelican) -> None:
+    # Settings checked before Pelican reads a page with them (a bad TIMEZONE
+    # would otherwise print "Could not process …" for every page first), and
+    # the output directory before anything is written (`pelican -o` included).
+    hotline = HotlineSettings.from_pelican(pelican.settings)
+    check_output(pelican.output_path, pelican.settings, hotline.cases_path)
     build = Build(Path(pelican.output_path).resolve())
     staging = str(build.start())
     pelican.hotline_build = build

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pelican import Pelican
-from pelican.settings import read_settings
 
 from .guard import Guard, LeakError
 from .output import fingerprint
+from .outputdir import check_output
 from .problems import BuildFailed
 from .publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
+from .settings import HotlineSettings, read_file
 
 if TYPE_CHECKING:
     from .casedata import CaseSet
@@ -185,7 +186,9 @@ def run_pelican(
     settings_file: str | Path, overrides: dict[str, Any] | None = None, progress: Progress | None = None
 ) -> Pelican:
     """Build the site in this process, releasing lock and staging whatever happens."""
-    settings = read_settings(str(settings_file), override=overrides or {})
+    settings = read_file(Path(settings_file), overrides)
+    # As the plugin does when the build starts, and with the settings file's folder, which only we know.
+    check_output(settings["OUTPUT_PATH"], settings, HotlineSettings.from_pelican(settings).cases_path, Path(settings_file))
     pelican = Pelican(settings)
     if hasattr(pelican, "hotline_build"):
         pelican.hotline_build.progress = progress

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -40,3 +42,29 @@ def report(problems: list[Problem], limit: int = 200) -> str:
     files = len({p.file for p in problems})
     lines.append(f"共发现 {len(problems)} 个问题，涉及 {files} 个文件；请改正后重新构建。")
     return "\n".join(lines)
+
+
+def need_file(path: Path, what: str, hint: str = "") -> None:
+    """BuildFailed unless `path` is a file: say whether it is missing, a folder or something else."""
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise BuildFailed(f"{what} {path} 是目录，不是文件{hint}")
+    if path.exists():
+        raise BuildFailed(f"{what} {path} 不是普通文件{hint}")
+    raise BuildFailed(f"找不到{what} {path}{hint}")
+
+
+def need_folder(path: Path, what: str, hint: str = "") -> None:
+    """BuildFailed unless `path` is a folder: say whether it is missing or not a folder."""
+    if path.is_dir():
+        return
+    if path.exists():
+        raise BuildFailed(f"{what} {path} 不是目录{hint}")
+    raise BuildFailed(f"找不到{what} {path}{hint}")
+
+
+def unreadable(what: str, path: Path, error: OSError) -> str:
+    """`what` at `path` could not be read, said in Chinese."""
+    reason = "没有读取权限" if error.errno in (errno.EACCES, errno.EPERM) else f"读取出错，错误号 {error.errno}"
+    return f"无法读取{what} {path}（{reason}）"

@@ -23,7 +23,7 @@ from ..records import case_files, read_yaml
 from ..validate import validate
 
 DEFAULT_PREFIX, DEFAULT_DIGITS = "RX", 6  # ids when the cases directory has none yet: RX-2024-000001
-ID_STYLE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-(\d{4})-(\d+)$")
+ID_STYLE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-([0-9]{4})-([0-9]{1,36})$")  # at most 41 characters
 _ID_LINE = re.compile(r"""^id:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9-]*)""", re.M)
 
 # The words staff write, and the contract's values. Keys are lower case.
@@ -46,15 +46,24 @@ YES_NO = {"是": True, "公开": True, "y": True, "yes": True, "true": True, "1"
           "否": False, "不公开": False, "n": False, "no": False, "false": False, "0": False}
 
 
+def ascii_number(text: str) -> int | None:
+    """`text` as a whole number if it is written in ASCII digits, else None.
+
+    Not `str.isdigit()`: it is also true for ①, ² and ٣, which int() refuses
+    or reads as another number.
+    """
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
 def choose(table: dict[str, Any], value: Any) -> Any:
     """The contract value for a word staff wrote; unknown words are kept (validation names them)."""
     text = str(value).strip()
     return table.get(text.lower(), text)
 
 
-_DATE = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*\d{1,2}\s*秒?)?)?"
+_DATE = re.compile(  # ASCII digits only: \d would take any script's digits
+    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
+    r"(?:\s*[T ]?\s*([0-9]{1,2})\s*[:：时]\s*([0-9]{1,2})\s*分?(?:\s*[:：]\s*[0-9]{1,2}\s*秒?)?)?"
 )
 
 
@@ -69,7 +78,7 @@ def parse_date(value: Any) -> dt.date | dt.datetime | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    if re.fullmatch(r"\d{8}", text):
+    if re.fullmatch(r"[0-9]{8}", text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     m = _DATE.fullmatch(text)
     if not m:

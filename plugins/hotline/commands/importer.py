@@ -10,21 +10,22 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import re
 import sys
-import zipfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import BuildFailed, Problem
+from ..problems import BuildFailed, Problem, need_file, need_folder, unreadable
 from ..public import Registries
 from ..records import display_name, read_yaml
 from ..registries import load_registries
 from .casefile import (
-    CHANNELS, GENDERS, RESULTS, STATUSES, YES_NO, CaseIndex, Checker, Flow, case_path, case_yaml, choose,
-    parse_date, schema_path, write_atomic, yaml_date,
+    CHANNELS, GENDERS, RESULTS, STATUSES, YES_NO, CaseIndex, Checker, Flow, ascii_number, case_path, case_yaml,
+    choose, parse_date, schema_path, write_atomic, yaml_date,
 )
 from .site import add_site_arguments, load
 
@@ -124,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
     mapping = {**DEFAULT_COLUMNS, **(read_mapping(Path(args.mapping)) if args.mapping else {})}
     columns, rows = read_table(source, args.sheet, mapping)
+    need_folder(hotline.cases_path, "案件目录", "（请检查设置中的 CASES_PATH 或 --cases）")
     registries, problems = load_registries(hotline.cases_path)
     if problems:
         raise BuildFailed("案件目录的登记表（部门、类别、区县）有问题，无法导入：\n" + "\n".join(map(str, problems)))
@@ -162,7 +164,7 @@ class Importer:
         path = (self.index.path_of(case_id) if case_id else None) or case_path(
             self.cases_dir, case_id or "_", cells.get("received_at")
         )
-        exists = path.exists()
+        exists = os.path.exists(path)  # False, not OSError, for an id too long for a file name (validation names it)
         text = case_yaml(_case(case_id or "", cells, checker.registries), path, schema)
         # Without an id the case file has none: its problem is said once, above.
         problems += [self._where(number, p) for p in checker.problems(text) if case_id or p.field != "id"]
@@ -203,11 +205,12 @@ class Importer:
         if not raw:
             return None, [Problem(self.name, number, column, "编号是空的（每一行都要有编号）")]
         case_id = raw
-        if raw.isdigit():
+        plain = ascii_number(raw)
+        if plain is not None:
             received = parse_date(cells.get("received_at", ""))
             if received is None:
                 return None, []  # the date's own problem is reported with its column
-            case_id = self.index.number_id(int(raw), received.year, self.args.prefix)
+            case_id = self.index.number_id(plain, received.year, self.args.prefix)
         first = self.seen.get(case_id.lower())
         if first:
             return None, [Problem(self.name, number, column, f"编号 {case_id} 与第 {first} 行相同（每个案件的编号必须唯一）")]
@@ -306,13 +309,14 @@ def _text(value: Any) -> str:
 
 
 def _number(text: str | None) -> Any:
-    return int(text) if text and text.isdigit() else text
+    """A count as a number; anything else as it was written (validation names it)."""
+    number = ascii_number(text or "")
+    return text if number is None else number
 
 
 def read_mapping(path: Path) -> dict[str, str]:
     """The headers and fields of a `--mapping` file; BuildFailed with every mistake in it."""
-    if not path.is_file():
-        raise BuildFailed(f"找不到映射文件 {path}")
+    need_file(path, "映射文件")
     source, problems = read_yaml(path)
     if not problems and not isinstance(source.data, dict):
         problems.append(source.problem((), "映射文件应为“列名: 字段”的键值对，如 来电人: caller.name"))
@@ -336,7 +340,7 @@ def _header(value: Any) -> str:
 
 def read_table(path: Path, sheet: str | None, mapping: dict[str, str]) -> tuple[list[Column], Iterator]:
     """The columns, and the rows below the header as (row number, values)."""
-    rows = _rows(path, sheet)
+    rows = iter(_rows(path, sheet))
     found: list[tuple[int, list[Any]]] = []
     for number, values in rows:
         found.append((number, values))
@@ -377,10 +381,13 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
-    """Every row of the file with its number as the spreadsheet shows it."""
-    if not path.is_file():
-        raise BuildFailed(f"找不到文件 {path}")
+def _rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
+    """Every row of the file with its number as the spreadsheet shows it.
+
+    All of them are read before any case is written: a file that breaks off
+    half-way (truncated, damaged) writes nothing and is one clear error.
+    """
+    need_file(path, "登记表文件")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_rows(path, sheet)
@@ -391,52 +398,79 @@ def _rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
     raise BuildFailed(f"{path.name}：只能导入 .xlsx 或 .csv 文件")
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    damaged = f"{path.name}：无法读取，不是有效的 .xlsx 文件，或文件已损坏、不完整（请在 Excel 或 WPS 里打开并重新保存）"
+    # openpyxl reads the parts of the zip as it goes: a damaged file can fail
+    # in the zip, zlib, the XML parser or openpyxl itself, with any exception.
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise BuildFailed(f"{path.name}：无法读取，不是有效的 .xlsx 文件（{e}）") from None
-    if sheet is not None and sheet not in book.sheetnames:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's English notes on features it does not read
+            book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        raise BuildFailed(damaged) from None
+    try:
+        ws = _worksheet(book, sheet, path.name)
+        rows = []
+        for row in ws.iter_rows():
+            cells = [c for c in row if getattr(c, "row", None)]
+            if cells:
+                values = [None] * (max(c.column for c in cells))
+                for c in cells:
+                    values[c.column - 1] = c.value
+                rows.append((cells[0].row, values))
+        return rows
+    except BuildFailed:
+        raise
+    except Exception:
+        raise BuildFailed(damaged) from None
+    finally:
         book.close()
-        raise BuildFailed(f"{path.name}：没有名为“{sheet}”的工作表（有：{'、'.join(book.sheetnames)}）")
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for row in ws.iter_rows():
-                cells = [c for c in row if getattr(c, "row", None)]
-                if cells:
-                    values = [None] * (max(c.column for c in cells))
-                    for c in cells:
-                        values[c.column - 1] = c.value
-                    yield cells[0].row, values
-        finally:
-            book.close()
-
-    return rows()
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    text = _decode(path.read_bytes(), path.name)
+def _worksheet(book, sheet: str | None, name: str):
+    """The sheet to import: the one named, or the first; a chart sheet has no rows."""
+    titles = [ws.title for ws in book.worksheets]  # worksheets only, not chart sheets
+    if sheet is None:
+        if not titles:
+            raise BuildFailed(f"{name}：没有工作表，只有图表（应有一个登记案件的工作表）")
+        return book.worksheets[0]
+    if sheet not in book.sheetnames:
+        raise BuildFailed(f"{name}：没有名为“{sheet}”的工作表（有：{'、'.join(titles)}）")
+    if sheet not in titles:
+        raise BuildFailed(f"{name}：“{sheet}”是图表，不是工作表，没有可以导入的行（工作表有：{'、'.join(titles) or '无'}）")
+    return book[sheet]
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise BuildFailed(unreadable("登记表文件", path, e)) from None
+    text = _decode(raw, path.name)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return ((i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1))
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+            rows.append((number, row))
+    except csv.Error:  # Python's limit is 128 KB a cell; no cell of a register is that long
+        raise BuildFailed(
+            f"{path.name}:{len(rows) + 1}: 这一行有一个格子超过 128 KB，读不下去（常见原因是少了一个结束的英文引号 \"，"
+            "后面各行都并进了这个格子；应为每个格子各自用引号括起来）"
+        ) from None
+    return rows
 
 
 def _decode(raw: bytes, name: str) -> str:
     """CSV text: UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (GBK's superset)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise BuildFailed(f"{name}：无法识别文件编码（应为 UTF-8 或 GBK）；请在 Excel 里另存为“CSV UTF-8”") from None
+    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    raise BuildFailed(f"{name}：无法识别文件编码（应为 UTF-8 或 GBK）；请在 Excel 里另存为“CSV UTF-8”")

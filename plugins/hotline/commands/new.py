@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import BuildFailed
+from ..problems import BuildFailed, need_folder
 from ..public import Registries
 from ..records import display_name
 from ..registries import load_registries
 from ..settings import HotlineSettings
 from .casefile import (
-    GENDERS, RESULTS, STATUSES, CaseIndex, Checker, Flow, case_path, case_yaml, choose, parse_date,
+    GENDERS, RESULTS, STATUSES, CaseIndex, Checker, Flow, ascii_number, case_path, case_yaml, choose, parse_date,
     schema_path, write_atomic, yaml_date,
 )
 from .site import add_site_arguments, load
@@ -72,8 +72,9 @@ def _choices(kind: str, registries: Registries) -> tuple[tuple, dict]:
 def _registry(kind: str) -> Check:
     def check(text: str, ctx: Context) -> str:
         listed, table = _choices(kind, ctx.registries)
-        if text.isdigit() and 1 <= int(text) <= len(listed):
-            return listed[int(text) - 1].name
+        number = ascii_number(text)
+        if number is not None and 1 <= number <= len(listed):
+            return listed[number - 1].name
         if text in table:
             # A district's alias is written as its name, the one the site shows.
             return table[text].name if kind == "district" else text
@@ -160,6 +161,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings, hotline = load(args)
+    need_folder(hotline.cases_path, "案件目录", "（请检查设置中的 CASES_PATH 或 --cases）")
     registries, problems = load_registries(hotline.cases_path)
     if problems:
         raise BuildFailed("案件目录的登记表（部门、类别、区县）有问题，无法新建案件：\n" + "\n".join(map(str, problems)))

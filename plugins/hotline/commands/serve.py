@@ -10,9 +10,11 @@ site (our builds publish atomically) while the problems are printed.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -22,10 +24,12 @@ import watchfiles
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.utils import FileChangeFilter
 
+from ..outputdir import check_output
 from ..problems import BuildFailed
 from ..records import display_name
 from ..settings import HotlineSettings
 from .build import build_site, summary
+from .casefile import ascii_number
 from .site import add_site_arguments, load, overrides, settings_file
 
 
@@ -38,19 +42,28 @@ def add_parser(sub) -> None:
         "按 Ctrl-C 停止。",
     )
     add_site_arguments(p, output=True)
-    p.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选一个空闲端口）")
+    p.add_argument("--port", type=port, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选一个空闲端口）")
     p.add_argument("--bind", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，只有本机能访问）")
     p.set_defaults(run=run)
+
+
+def port(text: str) -> int:
+    """`--port`: 0 (any free port) to 65535."""
+    number = ascii_number(text)
+    if number is None or number > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' 不是有效的端口（应为 0 到 65535 之间的整数；0 表示任选一个空闲端口）")
+    return number
 
 
 def run(args: argparse.Namespace) -> int:
     settings, hotline = load(args)
     config, extra = settings_file(args), overrides(args)
+    check_output(settings["OUTPUT_PATH"], settings, hotline.cases_path, config)  # before it is served
     logging.getLogger("pelican.server").setLevel(logging.ERROR)  # no English line per request or 404
     try:
         server = RootedHTTPServer(settings["OUTPUT_PATH"], (args.bind, args.port), ComplexHTTPRequestHandler)
     except OSError as e:
-        raise BuildFailed(f"无法在 {args.bind}:{args.port} 上预览（{e.strerror}）；端口可能已被占用，请用 --port 换一个") from None
+        raise BuildFailed(f"无法在 {args.bind}:{args.port} 上预览：{_bind_error(e, args.bind, args.port)}") from None
     on_term = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     threading.Thread(target=server.serve_forever, daemon=True).start()
     changes: queue.Queue[set] = queue.Queue()
@@ -77,6 +90,18 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, on_int)
         signal.signal(signal.SIGTERM, on_term)
     return 0
+
+
+def _bind_error(error: OSError, bind: str, port: int) -> str:
+    """Why the preview cannot listen there, and what to change."""
+    other_port = "请用 --port 换一个（--port 0 任选一个空闲端口）"
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return f"这台电脑没有地址 {bind}（应为 127.0.0.1、0.0.0.0 这样的 IPv4 地址或本机的名字；请检查 --bind）"
+    if error.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用；{other_port}"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限使用端口 {port}（1024 以下的端口只有管理员能用）；{other_port}"
+    return f"系统拒绝了（错误号 {error.errno}）；{other_port}，或检查 --bind"
 
 
 def _watch(paths: list[Path], only: FileChangeFilter, stop: threading.Event, changes: queue.Queue) -> None:

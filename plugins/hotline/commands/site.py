@@ -6,10 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pelican.settings import read_settings
+from ..settings import HotlineSettings, read_file
 
-from ..problems import BuildFailed
-from ..settings import HotlineSettings
 
 def add_site_arguments(parser: argparse.ArgumentParser, output: bool = False) -> None:
     """`--cases` (and, with `output`, `--output`): the options `overrides` reads."""
@@ -19,23 +17,20 @@ def add_site_arguments(parser: argparse.ArgumentParser, output: bool = False) ->
 
 
 def settings_file(args: argparse.Namespace) -> Path:
-    path = Path(args.settings)
-    if not path.is_file():
-        raise BuildFailed(f"找不到设置文件 {path}（请在网站目录中运行，或用 hotline --settings 文件 指定）")
-    return path
+    return Path(args.settings)
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Pelican setting overrides from `--cases` and `--output`."""
     found = {}
     if getattr(args, "cases", None):
-        found["CASES_PATH"] = str(Path(args.cases).resolve())
+        found["CASES_PATH"] = str(Path(args.cases).expanduser().resolve())
     if getattr(args, "output", None):
-        found["OUTPUT_PATH"] = str(Path(args.output).resolve())
+        found["OUTPUT_PATH"] = str(Path(args.output).expanduser().resolve())
     return found
 
 
 def load(args: argparse.Namespace) -> tuple[dict[str, Any], HotlineSettings]:
     """Pelican's settings (with the overrides) and ours."""
-    settings = read_settings(str(settings_file(args)), override=overrides(args))
+    settings = read_file(settings_file(args), overrides(args))
     return settings, HotlineSettings.from_pelican(settings)

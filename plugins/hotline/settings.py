@@ -31,6 +31,7 @@ class HotlineSettings:
     deadline_days: int = 10  # working days to resolve a case on time
     led_screens: tuple[Screen, ...] = (Screen(),)  # LED screens, main first (led/config.py)
     min_sample: int = 5  # resolved cases a department needs to be ranked
+    min_cell: int = 3  # counts below it (but not 0) are shown as "<3" (disclosure.py); 1: all shown
     site_url: str = ""  # Pelican's SITEURL without the final slash; "" for a local build
     data_licence: str = "署名 4.0 国际（CC BY 4.0）"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
@@ -64,7 +65,7 @@ class HotlineSettings:
             elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
                 raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
             values[f.name] = value
-        for key in ("per_page", "processes"):
+        for key in ("per_page", "processes", "min_cell"):
             if values.get(key, 1) < 1:
                 raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] 应为正整数")
         site_url = str(settings.get("SITEURL") or "").rstrip("/")

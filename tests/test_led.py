@@ -9,6 +9,7 @@ import pytest
 
 from conftest import make_case, write_cases
 from hotline.casedata import load_cases
+from hotline.disclosure import site_statistics
 from hotline.led import make_ticker
 from hotline.led.charset import LOOKALIKES, PLACEHOLDER, to_charset
 from hotline.led.config import MIN_CHARS, Screen, parse_screens
@@ -212,9 +213,10 @@ def test_hotline_and_stats_lines_fit_every_width(cases):
     assert Composer(Screen(max_chars=16)).hotline_lines(hotlines, "办公室", "全天") == [
         "热线电话 12345", "8912345 3772020", "3785008"]
     # 2013: four records, three resolved, two followed up (one unreachable), both satisfied
-    assert wide.stats_line(cases.facts, TZ, 10) == "2013年共受理4件 回访率66.7% 满意率100.0%"
-    assert Composer(Screen(max_chars=20)).stats_line(cases.facts, TZ, 10) == "2013年共受理4件 回访率66.7%"
-    assert wide.stats_line((), TZ, 10) == ""
+    year = site_statistics(cases, HotlineSettings.from_pelican({"HOTLINE": {"MIN_CELL": 1}})).by_year[-1]
+    assert wide.stats_line(year) == "2013年共受理4件 回访率66.7% 满意率100.0%"
+    assert Composer(Screen(max_chars=20)).stats_line(year) == "2013年共受理4件 回访率66.7%"
+    assert wide.stats_line(None) == ""
 
 
 def test_a_screen_shows_its_district_and_category_only(cases):
@@ -229,7 +231,7 @@ def test_a_screen_shows_its_district_and_category_only(cases):
 
 
 def test_a_screen_without_cases_yet_shows_numbers_and_figures_only(cases, caplog):
-    settings = HotlineSettings.from_pelican({"HOTLINE": {}})
+    settings = HotlineSettings.from_pelican({"HOTLINE": {"MIN_CELL": 1}})
     with caplog.at_level(logging.WARNING):
         ticker = make_ticker(cases, settings, Screen(name="sc", district=("商城县",)))
     assert ticker.messages == ()

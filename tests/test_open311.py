@@ -128,7 +128,7 @@ def test_request_values(requests):
     assert seed["service_name"] == "城市管理" and seed["service_code"] == "urban-management"
     assert seed["agency_responsible"] == "市城管执法局"
     assert seed["address"] == "浉河区大拱桥居民小区"
-    assert seed["requested_datetime"] == "2013-01-10T09:12:00+08:00"
+    assert seed["requested_datetime"] == "2013-01-10T00:00:00+08:00"  # to the day: the time of a call is not published
     assert seed["updated_datetime"] == "2013-01-14T00:00:00+08:00"
     assert seed["description"].startswith("大拱桥居民小区近期经常停水")
     assert seed["status_notes"] == "市城管执法局：情况属实。" + make_case()["handling"][0]["action"]

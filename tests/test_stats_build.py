@@ -61,14 +61,15 @@ HAND_RATES = {"followup_rate": 4 / 6, "satisfaction_rate": 3 / 4, "on_time_rate"
 SECRETS = ("罗山县", "庙仙乡", "孙悟净", "孙小美", "未公开的标题文字", "深夜吵闹", "S-2", "S-3", "S-4", "S-7")
 
 
-def build_small_site(tmp_path_factory) -> Path:
+def build_small_site(tmp_path_factory, min_cell: int = 1) -> Path:
+    """The nine records built into a site; MIN_CELL 1 by default: every count shown, to check the hand count."""
     cases = write_cases(tmp_path_factory.mktemp("stats-cases") / "cases", {f"2013/{k}": v for k, v in CASES.items()},
                         departments=REGISTRY_DEPARTMENTS, categories=REGISTRY_CATEGORIES)
     out = tmp_path_factory.mktemp("stats-site") / "out"
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
         run_pelican(SETTINGS, {"CASES_PATH": str(cases), "OUTPUT_PATH": str(out),
-                               "HOTLINE": {"OFFICE": "测试市长热线办公室", "MIN_SAMPLE": MIN_SAMPLE}})
+                               "HOTLINE": {"OFFICE": "测试市长热线办公室", "MIN_SAMPLE": MIN_SAMPLE, "MIN_CELL": min_cell}})
     return out
 
 
@@ -120,9 +121,9 @@ def test_stats_json_has_the_documented_shape(stats):
 
 def test_the_schema_rejects_what_it_should():
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    row = {"name": "2013年", "key": "2013", "totals": dict(HAND_TOTALS), "rates": dict(HAND_RATES)}
-    good = {"generated_at": None, "deadline_days": 10, "min_sample": 5, "totals": dict(HAND_TOTALS),
-            "rates": dict(HAND_RATES), **{k: [] for k in ("by_month", "by_category", "by_department", "by_district",
+    row = {"name": "2013年", "key": "2013", "totals": dict(HAND_TOTALS), "rates": dict(HAND_RATES), "suppressed": {}}
+    good = {"generated_at": None, "deadline_days": 10, "min_sample": 5, "min_cell": 3, "totals": dict(HAND_TOTALS),
+            "rates": dict(HAND_RATES), "suppressed": {}, **{k: [] for k in ("by_month", "by_category", "by_department", "by_district",
                                                          "by_channel")}, "by_year": [row]}
     validator.validate(good)
     for bad in ({**good, "rates": {**HAND_RATES, "satisfaction_rate": 1.2}},

@@ -19,6 +19,7 @@ from jinja2 import Environment
 
 from . import urls
 from .casedata import CaseSet
+from .dates import day_start
 from .listings import Listing, listings
 from .output import SiteWriter, root_of
 from .public import PublicCase
@@ -55,7 +56,7 @@ def feed_xml(listing: Listing, settings: HotlineSettings, site_url: str, newest:
     fg.generator(settings.site_name)
     fg.link(href=link(listing.first), rel="alternate", type="text/html")
     fg.link(href=link(listing.feed), rel="self", type="application/atom+xml")
-    fg.updated(listing.cases[0].resolved_at if listing.cases else newest)
+    fg.updated(day_start(listing.cases[0].resolved_at if listing.cases else newest, settings.timezone))
     for case in listing.cases[:FEED_ENTRIES]:
         _entry(fg, case, settings, link)
     return fg.atom_str(pretty=True)
@@ -66,8 +67,8 @@ def _entry(fg: FeedGenerator, case: PublicCase, settings: HotlineSettings, link)
     entry.id(_urn(settings, urls.case_url(case)))
     entry.title(" ".join(case.headline))
     entry.link(href=link(urls.case_url(case)), rel="alternate", type="text/html")
-    entry.published(case.resolved_at)
-    entry.updated(case.resolved_at)
+    entry.published(day_start(case.resolved_at, settings.timezone))  # to the day, as every time published
+    entry.updated(day_start(case.resolved_at, settings.timezone))
     entry.author(name=case.reporter or settings.office)
     entry.category(term=f"category/{case.category.slug}", label=case.category.name)
     for d in case.departments:

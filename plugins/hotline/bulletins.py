@@ -19,24 +19,11 @@ from jinja2 import Environment
 
 from .casedata import CaseSet
 from .charts import monthly_categories_chart
+from .dates import day_start
 from .output import SiteWriter, root_of
-from .public import PublicCase
+from .public import CaseFacts, PublicCase
 from .settings import HotlineSettings
-from .stats import (
-    Row,
-    Standing,
-    Statistics,
-    Tally,
-    as_of,
-    by_category,
-    by_channel,
-    by_department,
-    by_district,
-    group,
-    month_key,
-    percent,
-    scoreboard,
-)
+from .stats import Row, Standing, Statistics, as_of, group, month_key, percent, scoreboard, sort_count
 
 TOP_CATEGORIES = 5
 FEATURED = 3  # cases printed in a monthly bulletin
@@ -52,7 +39,7 @@ class Issue:
     categories: tuple[Row, ...]  # top categories, most valid calls first
     standings: tuple[Standing, ...]
     featured: tuple[PublicCase, ...]
-    updated: dt.datetime  # the latest time one of its records was received or resolved
+    updated: dt.datetime  # the day one of its records was last received or resolved
 
     @property
     def path(self) -> str:
@@ -79,17 +66,16 @@ class Issue:
 def write_bulletins(
     cases: CaseSet,
     stats: Statistics,
-    per_month: dict[str, Tally],
     out: SiteWriter,
     env: Environment,
     settings: HotlineSettings,
     helpers: dict[str, Any],
 ) -> None:
     """bulletins/YYYY-MM.html, bulletins/YYYY.html, bulletins/index.html and
-    bulletins/feed.atom.xml. `per_month`: the records by month (stats.month_key);
-    `helpers`: what the templates call to show figures."""
-    months = monthly_issues(cases, stats, per_month, settings)
-    years = yearly_issues(cases, stats, per_month, settings)
+    bulletins/feed.atom.xml, from the published figures `stats`; `helpers`:
+    what the templates call to show figures."""
+    months = monthly_issues(cases, stats, settings)
+    years = yearly_issues(cases, stats, settings)
     months_by_year = {y.row.key: [m for m in months if m.row.key[:4] == y.row.key] for y in years}
     for issue in months:
         out.write(issue.path, env.get_template("bulletin.html").render(
@@ -97,14 +83,14 @@ def write_bulletins(
     for issue in years:
         year = issue.row.key
         month_rows = tuple(m for m in stats.by_month if m.key[:4] == year)
-        records = _year(per_month, year)
         out.write(issue.path, env.get_template("yearly.html").render(
             issue=issue,
             months=months_by_year[year],
             month_rows=month_rows,
-            chart=monthly_categories_chart(per_month, cases.registries, month_rows, id=f"year-{year}"),
-            districts=tuple(r for r in by_district(records, cases.districts) if r.figures.records),
-            channels=by_channel(records),
+            chart=monthly_categories_chart(stats.month_categories, stats.year_categories[year], month_rows,
+                                           id=f"year-{year}"),
+            districts=tuple(r for r in stats.year_districts[year] if r.figures.records),
+            channels=stats.year_channels[year],
             root=root_of(issue.path),
             **helpers,
         ))
@@ -114,51 +100,48 @@ def write_bulletins(
     out.write("bulletins/feed.atom.xml", feed(months, years, settings, str(out.context.get("SITEURL") or "")))
 
 
-def _year(per_month: dict[str, Tally], year: str) -> Tally:
-    """The records received in `year` (2013), from those by month."""
-    records = Tally()
-    for key, part in per_month.items():
-        if key[:4] == year:
-            records.extend(part)
-    return records
-
-
-def monthly_issues(cases: CaseSet, stats: Statistics, per_month: dict[str, Tally], settings: HotlineSettings) -> tuple[Issue, ...]:
+def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
     """A bulletin for every month with records, numbered from 1, oldest first."""
     published = group(cases.cases, lambda c: (month_key(c),))
+    received = group(cases.facts, lambda f: (month_key(f),))
     issues = []
     previous = None
     for row in stats.by_month:
-        if row.figures.records:
+        if row.key in stats.month_categories:
             number = len(issues) + 1
-            issues.append(_issue(number, row, previous, per_month[row.key], published.get(row.key, []), cases, settings))
+            issues.append(_issue(number, row, previous, stats.month_categories[row.key],
+                                 stats.month_departments[row.key], received[row.key], published.get(row.key, []),
+                                 settings))
         previous = row
     return tuple(issues)
 
 
-def yearly_issues(cases: CaseSet, stats: Statistics, per_month: dict[str, Tally], settings: HotlineSettings) -> tuple[Issue, ...]:
+def yearly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
     """A report for every year with records, oldest first."""
+    received = group(cases.facts, lambda f: (str(f.received_at.year),))
     issues = []
     previous = None
     for row in stats.by_year:
-        if row.figures.records:
-            issues.append(_issue(None, row, previous, _year(per_month, row.key), [], cases, settings))
+        if row.key in stats.year_categories:
+            issues.append(_issue(None, row, previous, stats.year_categories[row.key],
+                                 stats.year_departments[row.key], received[row.key], [], settings))
         previous = row
     return tuple(issues)
 
 
-def _issue(number: int | None, row: Row, previous: Row | None, records: Tally, published: list[PublicCase],
-           cases: CaseSet, settings: HotlineSettings) -> Issue:
-    categories = by_category(records, cases.registries)
-    top = tuple(sorted((c for c in categories if c.figures.valid), key=lambda c: -c.figures.valid)[:TOP_CATEGORIES])
+def _issue(number: int | None, row: Row, previous: Row | None, categories: tuple[Row, ...],
+           departments: tuple[Row, ...], records: list[CaseFacts], published: list[PublicCase],
+           settings: HotlineSettings) -> Issue:
+    top = tuple(sorted((c for c in categories if c.figures.valid), key=lambda c: -sort_count(c.figures.valid))
+                [:TOP_CATEGORIES])
     return Issue(
         number=number,
         row=row,
         previous=previous,
         categories=top,
-        standings=scoreboard(by_department(records, cases.registries), settings.min_sample),
+        standings=scoreboard(departments, settings.min_sample),
         featured=featured(published, top),
-        updated=as_of(records.facts),
+        updated=day_start(as_of(records), settings.timezone),
     )
 
 

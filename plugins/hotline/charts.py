@@ -18,8 +18,8 @@ from lxml import etree
 from markupsafe import Markup
 from pygal.style import Style
 
-from .public import Registries
-from .stats import Row, Tally, by_category, percent
+from .disclosure import COMPLEMENTARY, Count, Withheld
+from .stats import Row, percent, sort_count
 
 TOP_CATEGORIES = 6  # categories drawn on their own in the monthly chart; the rest are 其他类别
 OTHER_CATEGORIES = "其他类别"
@@ -97,8 +97,8 @@ def _render(chart: pygal.graph.graph.Graph, name: str, title: str) -> Markup:
     return Markup(chart.render(is_unicode=True))
 
 
-def stacked_bars(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> Markup:
-    """A stacked bar per label; the last series may be 其他, drawn in grey."""
+def stacked_bars(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]]) -> Markup:
+    """A stacked bar per label (None: no bar); the last series may be 其他, drawn in grey."""
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(series))]
     if series and series[-1][0].startswith("其他"):
         colours[-1] = OTHER_COLOUR
@@ -135,8 +135,8 @@ def lines(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[s
     return _render(chart, name, title)
 
 
-def bars(name: str, title: str, labels: Sequence[str], values: Sequence[int]) -> Markup:
-    """One red horizontal bar per label, the first on top, its value printed beside it."""
+def bars(name: str, title: str, labels: Sequence[str], values: Sequence[int | None]) -> Markup:
+    """One red horizontal bar per label (None: no bar), the first on top, its value printed beside it."""
     chart = pygal.HorizontalBar(
         **{**COMMON, "height": 90 + 34 * max(len(labels), 3)},
         style=_style((RED,)),
@@ -168,35 +168,48 @@ class Chart:
         return len(self.head) > 6
 
 
-def monthly_categories_chart(per_month: dict[str, Tally], registries: Registries, months: tuple[Row, ...],
-                             id: str = "monthly") -> Chart:
-    """Valid calls per month, stacked by category: the largest on their own, the rest together.
-    `per_month`: the records by month (stats.month_key); `months`: the months to draw."""
-    by_month = {m.key: by_category(per_month[m.key], registries) for m in months if m.key in per_month}
-    totals: dict[str, int] = {}
-    for rows in by_month.values():
-        for r in rows:
-            totals[r.name] = totals.get(r.name, 0) + r.figures.valid
-    ranked = sorted((n for n, v in totals.items() if v), key=lambda n: -totals[n])
+def _bar(count: Count) -> int | None:
+    """A bar's height: none for a withheld count (the table says <3 or ×)."""
+    return count if isinstance(count, int) else None
+
+
+def monthly_categories_chart(month_categories: dict[str, tuple[Row, ...]], categories: tuple[Row, ...],
+                             months: tuple[Row, ...], id: str = "monthly") -> Chart:
+    """Valid calls per month, stacked by category: the largest of the period
+    (`categories`, as shown) on their own, the rest together; a withheld count
+    draws no bar. `month_categories`: each month's categories by month key."""
+    ranked = [c.name for c in sorted((c for c in categories if c.figures.valid), key=lambda c: -sort_count(c.figures.valid))]
     shown = ranked if len(ranked) <= TOP_CATEGORIES + 1 else ranked[:TOP_CATEGORIES]
     names = shown + ([OTHER_CATEGORIES] if len(shown) < len(ranked) else [])
 
-    def counts(key: str) -> list[int]:
-        valid = {r.name: r.figures.valid for r in by_month.get(key, ())}
+    def counts(month: Row) -> list[Count]:
+        valid = {r.name: r.figures.valid for r in month_categories.get(month.key, ())}
         own = [valid.get(n, 0) for n in shown]
-        return own + ([sum(valid.values()) - sum(own)] if len(names) > len(shown) else [])
+        if len(names) == len(shown):
+            return own
+        return own + [_rest([v for n, v in valid.items() if n not in shown], month.figures.valid, own)]
 
-    table = [(m.name, counts(m.key)) for m in months]
+    table = [(m.name, counts(m)) for m in months]
     title = "每月有效来电（按类别）"
-    svg = stacked_bars(id, title, [m.name for m in months], [(n, [row[i] for _, row in table]) for i, n in enumerate(names)])
+    svg = stacked_bars(id, title, [m.name for m in months],
+                       [(n, [_bar(row[i]) for _, row in table]) for i, n in enumerate(names)])
     return Chart(
         id, title, svg, ("月份", *names, "合计"),
         tuple((label, (*map(str, row), str(m.figures.valid))) for (label, row), m in zip(table, months)),
     )
 
 
+def _rest(rest: list[Count], total: Count, own: list[Count]) -> Count:
+    """The calls of the other categories: shown only if the shown counts give it."""
+    if all(isinstance(v, int) for v in rest):
+        return sum(rest)
+    if isinstance(total, int) and all(isinstance(v, int) for v in own):
+        return total - sum(own)
+    return Withheld(COMPLEMENTARY, 0)
+
+
 def monthly_rates_chart(months: tuple[Row, ...], id: str = "rates") -> Chart:
-    """Satisfaction and on-time rate per month; a month with nothing to count is a gap."""
+    """Satisfaction and on-time rate per month; a month with nothing to count, or a withheld count, is a gap."""
     title = "每月满意率和按时办结率"
     svg = lines(
         id, title, [m.name for m in months],
@@ -211,10 +224,10 @@ def monthly_rates_chart(months: tuple[Row, ...], id: str = "rates") -> Chart:
 
 
 def districts_chart(districts: tuple[Row, ...], id: str = "districts") -> Chart:
-    """Valid calls per district, most first, 其他 last."""
-    rows = sorted((d for d in districts if d.figures.valid), key=lambda d: (d.key is None, -d.figures.valid))
+    """Valid calls per district, most first (as shown), 其他 last; a withheld count draws no bar."""
+    rows = sorted((d for d in districts if d.figures.valid), key=lambda d: (d.key is None, -sort_count(d.figures.valid)))
     title = "各区县有效来电"
-    svg = bars(id, title, [d.name for d in rows], [d.figures.valid for d in rows])
+    svg = bars(id, title, [d.name for d in rows], [_bar(d.figures.valid) for d in rows])
     table = tuple(
         (d.name, (str(d.figures.valid), str(d.figures.resolved), percent(d.figures.satisfaction_rate))) for d in rows
     )

@@ -1,4 +1,4 @@
-"""Dates as the site prints them: 2013年1月14日, 2013年1月."""
+"""Dates as the site prints them: 2013年1月14日, 2013年1月; times only to the day."""
 
 from __future__ import annotations
 
@@ -18,3 +18,9 @@ def cn_month(month: str) -> str:
     """`2013/01` (as PublicCase.month gives it) -> 2013年1月"""
     year, number = month.split("/")
     return f"{int(year)}年{int(number)}月"
+
+
+def day_start(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """Midnight at the start of `moment`'s day in `tz`: every time the site
+    publishes is to the day (the time of a call could tell who called)."""
+    return dt.datetime.combine(moment.astimezone(tz).date(), dt.time(), tz)

@@ -17,6 +17,7 @@ from functools import partial
 from jinja2 import Environment
 
 from .casedata import CaseSet
+from .dates import day_start
 from .output import Output, SiteWriter, root_of
 from .public import PublicCase
 from .settings import HotlineSettings
@@ -41,8 +42,10 @@ _SENTENCE_END = "。！？；…!?;.”’）)」』"
 
 
 def w3c(moment: dt.datetime, settings: HotlineSettings) -> str:
-    """W3C date and time with the site's UTC offset: 2013-01-14T00:00:00+08:00."""
-    return moment.astimezone(settings.timezone).isoformat(timespec="seconds")
+    """The day of `moment` as a W3C date and time at local midnight with the
+    site's UTC offset, 2013-01-10T00:00:00+08:00: the time of a call could
+    tell who called, and consumers still get the datetime the spec asks for."""
+    return day_start(moment, settings.timezone).isoformat(timespec="seconds")
 
 
 def _sentence(text: str) -> str:

@@ -22,12 +22,13 @@ from markupsafe import Markup
 
 from .atom import write_feeds
 from .casedata import CaseSet
+from .disclosure import site_statistics
 from .listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
 from .output import Output, SiteWriter, root_of
 from .problems import BuildFailed
 from .public import PublicCase
 from .settings import HotlineSettings
-from .stats import figures, percent
+from .stats import percent
 from .story import contact_word
 from .templating import install
 from .urls import HOME, case_url
@@ -134,9 +135,6 @@ def timeline(case: PublicCase) -> list[Step]:
 
 
 def _year_figures(cases: CaseSet, settings: HotlineSettings):
-    """(year, figures) of the latest year any record was received in; None without records."""
-    if not cases.facts:
-        return None
-    year = max(f.received_at.year for f in cases.facts)
-    return year, figures((f for f in cases.facts if f.received_at.year == year), settings.deadline_days)
-
+    """(year, figures as published) of the latest year any record was received in; None without records."""
+    years = site_statistics(cases, settings).by_year
+    return (int(years[-1].key), years[-1].figures) if years else None

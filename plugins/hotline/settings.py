@@ -23,7 +23,7 @@ from .led.config import Screen, parse_screens
 
 # HOTLINE's whole numbers: the lowest and the highest (None: any) each may be.
 # More processes than this would fork hundreds for a few thousand cases.
-RANGES = {"per_page": (1, None), "processes": (1, 64), "deadline_days": (0, None), "min_sample": (0, None)}
+RANGES = {"per_page": (1, None), "processes": (1, 64), "deadline_days": (0, None), "min_sample": (0, None), "min_cell": (1, None)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class HotlineSettings:
     deadline_days: int = 10  # working days to resolve a case on time
     led_screens: tuple[Screen, ...] = (Screen(),)  # LED screens, main first (led/config.py)
     min_sample: int = 5  # resolved cases a department needs to be ranked
+    min_cell: int = 3  # counts below it (but not 0) are shown as "<3" (disclosure.py); 1: all shown
     site_url: str = ""  # Pelican's SITEURL without the final slash; "" for a local build
     data_licence: str = "署名 4.0 国际（CC BY 4.0）"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"

@@ -29,10 +29,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import chinese_calendar
 
 from .public import CHANNEL_NAMES, CaseFacts, District, Registries
+
+if TYPE_CHECKING:  # disclosure imports this module
+    from .disclosure import Shown, Withheld
 
 DEFAULT_DEADLINE_DAYS = 10
 DEFAULT_MIN_SAMPLE = 5
@@ -82,8 +86,9 @@ def on_time(fact: CaseFacts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> bool
     )
 
 
-def rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+def rate(part: int | Withheld, whole: int | Withheld) -> float | None:
+    """part / whole; None over zero cases or when either count is withheld (disclosure.py)."""
+    return part / whole if isinstance(part, int) and isinstance(whole, int) and whole else None
 
 
 def percent(value: float | None) -> str:
@@ -91,9 +96,9 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def count_change(now: int, before: int | None) -> str:
-    """+3 / −2 / 持平; — when there is nothing to compare with."""
-    if before is None:
+def count_change(now: int | Withheld, before: int | Withheld | None) -> str:
+    """+3 / −2 / 持平; — when there is nothing to compare with or either count is withheld."""
+    if not isinstance(now, int) or not isinstance(before, int):
         return "—"
     diff = now - before
     return "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)}"
@@ -108,21 +113,11 @@ def rate_change(now: float | None, before: float | None) -> str:
     return "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)} 个百分点"
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
-    records: int = 0
-    invalid: int = 0
-    in_progress: int = 0
-    resolved: int = 0
-    published: int = 0
-    followed_up: int = 0
-    satisfied: int = 0
-    on_time: int = 0
-    rehandled: int = 0
+class Rates:
+    """The rates of a row's counts (`Figures`, or `disclosure.Shown` where a
+    withheld count gives None)."""
 
-    @property
-    def valid(self) -> int:
-        return self.records - self.invalid
+    __slots__ = ()
 
     @property
     def followup_rate(self) -> float | None:
@@ -140,19 +135,36 @@ class Figures:
     def rehandled_rate(self) -> float | None:
         return rate(self.rehandled, self.resolved)
 
+    def rates(self) -> dict[str, float | None]:
+        return {
+            "followup_rate": self.followup_rate,
+            "satisfaction_rate": self.satisfaction_rate,
+            "on_time_rate": self.on_time_rate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Figures(Rates):
+    records: int = 0
+    invalid: int = 0
+    in_progress: int = 0
+    resolved: int = 0
+    published: int = 0
+    followed_up: int = 0
+    satisfied: int = 0
+    on_time: int = 0
+    rehandled: int = 0
+
+    @property
+    def valid(self) -> int:
+        return self.records - self.invalid
+
     def totals(self) -> dict[str, int]:
         return {
             "records": self.records, "invalid": self.invalid, "valid": self.valid,
             "in_progress": self.in_progress, "resolved": self.resolved, "published": self.published,
             "followed_up": self.followed_up, "satisfied": self.satisfied, "on_time": self.on_time,
             "rehandled": self.rehandled,
-        }
-
-    def rates(self) -> dict[str, float | None]:
-        return {
-            "followup_rate": self.followup_rate,
-            "satisfaction_rate": self.satisfaction_rate,
-            "on_time_rate": self.on_time_rate,
         }
 
 
@@ -226,11 +238,17 @@ class Tally:
 class Row:
     """One line of a breakdown: the name people read, a stable key
     (2013-01, 2013, a registry slug, a channel code; None for 其他/未分类)
-    and its figures."""
+    and its figures (as counted, or as shown once small counts are withheld)."""
 
     name: str
     key: str | None
-    figures: Figures
+    figures: Figures | Shown
+
+
+def sort_count(count: int | Withheld) -> float:
+    """Where a count sorts: a withheld one in the same place whatever it is
+    (after every shown count but 0), so an order cannot tell it."""
+    return count if isinstance(count, int) else 0.5
 
 
 def month_key(fact: CaseFacts) -> str:
@@ -312,9 +330,11 @@ def by_channel(facts: Facts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tupl
 
 @dataclass(frozen=True, slots=True)
 class Statistics:
-    """All figures of a set of records and their breakdowns."""
+    """All figures of a set of records and their breakdowns: those of
+    stats.json, and the finer ones of the bulletins and charts by month
+    (2013-01) or year (2013) key, for the periods with records."""
 
-    totals: Figures
+    totals: Figures | Shown
     by_month: tuple[Row, ...]
     by_year: tuple[Row, ...]
     by_category: tuple[Row, ...]
@@ -322,8 +342,16 @@ class Statistics:
     by_district: tuple[Row, ...]
     by_channel: tuple[Row, ...]
     as_of: dt.datetime | None  # the latest time received or resolved; None without records
+    month_categories: dict[str, tuple[Row, ...]]
+    month_departments: dict[str, tuple[Row, ...]]
+    year_categories: dict[str, tuple[Row, ...]]
+    year_districts: dict[str, tuple[Row, ...]]
+    year_channels: dict[str, tuple[Row, ...]]
+    year_departments: dict[str, tuple[Row, ...]]
 
     BREAKDOWNS = ("by_month", "by_year", "by_category", "by_department", "by_district", "by_channel")
+    FINER = ("month_categories", "month_departments", "year_categories", "year_districts", "year_channels",
+             "year_departments")
 
 
 def statistics(
@@ -333,6 +361,9 @@ def statistics(
     deadline_days: int = DEFAULT_DEADLINE_DAYS,
 ) -> Statistics:
     tallied = Tally.of(facts, deadline_days)
+    districts = tuple(districts)
+    months = sorted(tallied.split(lambda f: (month_key(f),)).items())
+    years = sorted(tallied.split(lambda f: (str(f.received_at.year),)).items())
     return Statistics(
         totals=tallied.figures(),
         by_month=by_month(tallied),
@@ -342,6 +373,12 @@ def statistics(
         by_district=by_district(tallied, districts),
         by_channel=by_channel(tallied),
         as_of=as_of(tallied.facts),
+        month_categories={k: by_category(part, registries) for k, part in months},
+        month_departments={k: by_department(part, registries) for k, part in months},
+        year_categories={k: by_category(part, registries) for k, part in years},
+        year_districts={k: by_district(part, districts) for k, part in years},
+        year_channels={k: by_channel(part) for k, part in years},
+        year_departments={k: by_department(part, registries) for k, part in years},
     )
 
 
@@ -361,14 +398,18 @@ class Standing:
 def scoreboard(rows: Iterable[Row], min_sample: int = DEFAULT_MIN_SAMPLE) -> tuple[Standing, ...]:
     """The 三率 ranking of departments that had records.
 
-    Departments with at least `min_sample` resolved cases (and at least one)
-    are ranked by satisfaction rate, then on-time rate, then follow-up rate;
-    equal rates share a rank (1, 2, 2, 4), more cases first. The others
-    follow, unranked, most cases first.
+    Departments with at least `min_sample` resolved cases (and at least one;
+    a withheld count is never enough) are ranked by satisfaction rate, then
+    on-time rate, then follow-up rate, as shown (a withheld rate ranks as
+    none); equal rates share a rank (1, 2, 2, 4), more cases first. The
+    others follow, unranked, most cases first.
     """
+    def enough(r: Row) -> bool:
+        return isinstance(r.figures.resolved, int) and r.figures.resolved >= max(min_sample, 1)
+
     rows = [r for r in rows if r.figures.records]
-    ranked = [r for r in rows if r.figures.resolved >= max(min_sample, 1)]
-    others = [r for r in rows if r.figures.resolved < max(min_sample, 1)]
+    ranked = [r for r in rows if enough(r)]
+    others = [r for r in rows if not enough(r)]
 
     def rates(r: Row) -> tuple[float, ...]:
         f = r.figures
@@ -379,5 +420,5 @@ def scoreboard(rows: Iterable[Row], min_sample: int = DEFAULT_MIN_SAMPLE) -> tup
     for i, r in enumerate(ranked):
         tied = i and rates(ranked[i - 1]) == rates(r)
         standings.append(Standing(standings[-1].rank if tied else i + 1, r))
-    others.sort(key=lambda r: -r.figures.resolved)
+    others.sort(key=lambda r: -sort_count(r.figures.resolved))
     return tuple(standings) + tuple(Standing(None, r) for r in others)

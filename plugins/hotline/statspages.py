@@ -10,24 +10,14 @@ from typing import Any
 from jinja2 import Environment
 
 from . import bulletins, templating, urls
-from .casedata import CaseSet
 from .charts import districts_chart, monthly_categories_chart, monthly_rates_chart
+from .casedata import CaseSet
+from .dates import day_start
+from .disclosure import Shown, site_statistics
 from .output import SiteWriter, root_of
 from .public import Category, Department, District
 from .settings import HotlineSettings
-from .stats import (
-    Figures,
-    Row,
-    Statistics,
-    Tally,
-    count_change,
-    month_key,
-    percent,
-    rate,
-    rate_change,
-    scoreboard,
-    statistics,
-)
+from .stats import Row, Statistics, count_change, percent, rate, rate_change, scoreboard
 
 _LISTINGS = {
     "category": lambda r: urls.category_url(Category(r.name, r.key)),
@@ -46,15 +36,13 @@ HELPERS = {"percent": percent, "count_change": count_change, "rate_change": rate
 
 
 def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
-    """Compute the figures once; write stats.json, the pages and the bulletins."""
+    """Write stats.json, the pages and the bulletins from the published figures."""
     templating.install(env)  # cn_date, and the filters _column.html needs
-    tallied = Tally(cases.facts, settings.deadline_days)
-    stats = statistics(tallied, cases.registries, cases.districts)
-    per_month = tallied.split(lambda f: (month_key(f),))
+    stats = site_statistics(cases, settings)
     out.write("stats/stats.json", stats_json(stats, settings))
     path = "stats/index.html"
     charts = (
-        monthly_categories_chart(per_month, cases.registries, stats.by_month),
+        monthly_categories_chart(stats.month_categories, stats.by_category, stats.by_month),
         monthly_rates_chart(stats.by_month),
         districts_chart(stats.by_district),
     )
@@ -65,28 +53,28 @@ def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings
         stats=stats, standings=scoreboard(stats.by_department, settings.min_sample), root=root_of(path), **HELPERS
     )
     out.write(path, page)
-    bulletins.write_bulletins(cases, stats, per_month, out, env, settings, HELPERS)
+    bulletins.write_bulletins(cases, stats, out, env, settings, HELPERS)
 
 
-def rates(f: Figures) -> dict[str, float | None]:
+def rates(f: Shown) -> dict[str, float | None]:
     """The rates stats.json carries: the three of `Figures.rates()` and the rehandled share."""
     return {**f.rates(), "rehandled_rate": f.rehandled_rate}
 
 
 def stats_json(stats: Statistics, settings: HotlineSettings) -> str:
-    """stats/stats.json; its shape is schema/stats.schema.json."""
+    """stats/stats.json; its shape is schema/stats.schema.json. A withheld
+    count or rate is null, and `suppressed` says why."""
 
-    def row(r: Row) -> dict[str, Any]:
-        return {"name": r.name, "key": r.key, "totals": r.figures.totals(), "rates": rates(r.figures)}
+    def figures(f: Shown) -> dict[str, Any]:
+        return {"totals": f.totals(), "rates": rates(f), "suppressed": f.withheld()}
 
     data = {
-        "generated_at": stats.as_of.isoformat(timespec="seconds") if stats.as_of else None,
+        "generated_at": day_start(stats.as_of, settings.timezone).isoformat() if stats.as_of else None,
         "deadline_days": settings.deadline_days,
         "min_sample": settings.min_sample,
-        "totals": stats.totals.totals(),
-        "rates": rates(stats.totals),
-        **{name: [row(r) for r in getattr(stats, name)] for name in Statistics.BREAKDOWNS},
+        "min_cell": settings.min_cell,
+        **figures(stats.totals),
+        **{name: [{"name": r.name, "key": r.key, **figures(r.figures)} for r in getattr(stats, name)]
+           for name in Statistics.BREAKDOWNS},
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, Template
 
 from ..casedata import CaseSet
+from ..dates import cn_date, day_start
+from ..disclosure import site_statistics
 from ..output import SiteWriter, root_of
 from ..problems import BuildFailed
 from .config import Screen
-from .feeds import Ticker, charset_text, cn_time, json_feed, rss, text
+from .feeds import Ticker, charset_text, json_feed, rss, text
 from .messages import Composer
 
 if TYPE_CHECKING:  # settings imports .config: no import cycle at run time
@@ -55,7 +57,7 @@ def _write_screen(ticker: Ticker, out: SiteWriter, template: Template, tz: ZoneI
     out.write(page, template.render(
         ticker=ticker,
         version=feed["_led"]["version"],
-        updated=cn_time(ticker.data_time, tz),
+        updated=cn_date(ticker.data_time) if ticker.data_time else "—",
         shown=[m for _, m in ticker.messages] or [ticker.stats_text or ticker.hotline_lines[0]],
         led_root=root_of(page.removeprefix("led/")),
         static=f"{root_of(page)}{static}/led/",
@@ -66,6 +68,8 @@ def make_ticker(cases: CaseSet, settings: HotlineSettings, screen: Screen) -> Ti
     """What `screen` shows: its lines fitted to its width and charset."""
     _check_filter(cases, screen)
     composer = Composer(screen)
+    stats = site_statistics(cases, settings)
+    years, as_of = stats.by_year, stats.as_of
     chosen = [
         c for c in cases.cases
         if (not screen.district or c.district.name in screen.district)
@@ -78,9 +82,9 @@ def make_ticker(cases: CaseSet, settings: HotlineSettings, screen: Screen) -> Ti
         description=f"{settings.office}室外 LED 屏滚动播放的热线电话和办理情况",
         hotlines=tuple(composer.clean(n) for n in settings.hotlines),
         hotline_lines=tuple(composer.hotline_lines(settings.hotlines, settings.office, settings.hours)),
-        stats_text=composer.stats_line(cases.facts, settings.timezone, settings.deadline_days),
+        stats_text=composer.stats_line(years[-1] if years else None),
         messages=messages,
-        data_time=max((t for f in cases.facts for t in (f.received_at, f.resolved_at) if t), default=None),
+        data_time=day_start(as_of, settings.timezone) if as_of else None,
     )
     composer.warn()
     return ticker

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from .. import urls
+from ..dates import day_start
 from ..public import PublicCase
 from .config import Screen
 
@@ -31,7 +32,7 @@ class Ticker:
     hotline_lines: tuple[str, ...]
     stats_text: str
     messages: tuple[tuple[PublicCase, str], ...]  # newest first
-    data_time: dt.datetime | None  # the newest record's received or resolved time
+    data_time: dt.datetime | None  # the day the newest record was received or resolved (stats.as_of)
 
     @property
     def lines(self) -> list[str]:
@@ -69,7 +70,7 @@ def json_feed(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> dict:
                 "id": case.id,
                 "url": url(urls.case_url(case)),
                 "content_text": message,
-                "date_published": case.resolved_at.astimezone(tz).isoformat(),
+                "date_published": day_start(case.resolved_at, tz).isoformat(),
             }
             for case, message in ticker.messages
         ],
@@ -86,7 +87,7 @@ def json_feed(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> dict:
         },
     }
     feed["_led"]["version"] = content_version(feed)
-    feed["_led"]["generated_at"] = ticker.data_time.astimezone(tz).isoformat() if ticker.data_time else None
+    feed["_led"]["generated_at"] = ticker.data_time.isoformat() if ticker.data_time else None
     return feed
 
 
@@ -109,22 +110,12 @@ def rss(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> bytes:
     fg.generator("hotline")
     fg.ttl(max(1, ticker.screen.refresh_seconds // 60))
     if ticker.data_time:
-        fg.lastBuildDate(ticker.data_time.astimezone(tz))  # the same data gives the same bytes
+        fg.lastBuildDate(ticker.data_time)  # the same data gives the same bytes
     for case, message in ticker.messages:
         entry = fg.add_entry(order="append")
         entry.guid(case.id, permalink=False)
         entry.title(message)
         entry.link(href=url(urls.case_url(case)))
         entry.description(html.escape(message))  # readers render an RSS description as HTML
-        entry.pubDate(case.resolved_at.astimezone(tz))
+        entry.pubDate(day_start(case.resolved_at, tz))
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-
-
-def cn_time(value: dt.datetime | None, tz: ZoneInfo) -> str:
-    """2013年12月31日 14:40 (without 00:00: a date without a time), as the page shows times."""
-    if value is None:
-        return "—"
-    value = value.astimezone(tz)
-    day = f"{value.year}年{value.month}月{value.day}日"
-    return day if value.time() == dt.time() else f"{day} {value:%H:%M}"
-

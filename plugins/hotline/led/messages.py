@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
-from zoneinfo import ZoneInfo
 
 from ..problems import BuildFailed
-from ..public import CaseFacts, PublicCase
-from ..stats import figures, percent
+from ..public import PublicCase
+from ..stats import Row, percent
 from .charset import PLACEHOLDER, to_charset
 from .config import Screen
 
@@ -109,13 +108,13 @@ class Composer:
                 lines.append(number)
         return lines
 
-    def stats_line(self, facts: Sequence[CaseFacts], tz: ZoneInfo, deadline_days: int) -> str:
-        """2013年共受理N件 回访率x% 满意率y% for the latest year with records; "" if none."""
-        if not facts:
+    def stats_line(self, year: Row | None) -> str:
+        """2013年共受理N件 回访率x% 满意率y% from the published figures of the
+        latest year with records (`stats.by_year`'s last row); "" if none."""
+        if year is None:
             return ""
-        year = max(f.received_at.astimezone(tz).year for f in facts)
-        figs = figures((f for f in facts if f.received_at.astimezone(tz).year == year), deadline_days)
-        parts = [f"{year}年共受理{figs.records}件", f"回访率{percent(figs.followup_rate)}",
+        figs = year.figures
+        parts = [f"{year.name}共受理{figs.records}件", f"回访率{percent(figs.followup_rate)}",
                  f"满意率{percent(figs.satisfaction_rate)}"]
         parts = [self.clean(p) for p in parts]
         while len(" ".join(parts)) > self.screen.max_chars and len(parts) > 1:

@@ -105,7 +105,7 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"HOTLINES": 12345}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"HOTLINES": None}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：CITY, DATA_LICENCE, "
-     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH, SITE_NAME）"),
+     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH, SITE_NAME）"),
 ])
 def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):
     for command in COMMANDS:

@@ -116,7 +116,8 @@ def test_other_caller_values_and_redact_terms():
     fields = {v.field for v in values}
     assert {"caller.employer", "caller.address", "caller.wechat", "caller.phone", "redact[0]", "redact[1]"} <= fields
     weak = [v.value for v in values if not v.strong]
-    assert weak == ["丽华", "lihua", "老王"]  # a given name and a short word: looked for in this case only
+    assert weak[:3] == ["丽华", "lihua", "老王"]  # a given name and a short word: looked for in this case only
+    assert "laowang" in weak  # and the short word in pinyin
 
 
 def test_values_of_other_records_are_scrubbed_too():

@@ -122,7 +122,7 @@ def test_a_number_told_in_pieces_is_removed(told):
 def test_several_numbers_in_one_phone_field_are_each_private():
     caller = {"name": "何丽华", **GENDER, "phone": "13837612045 / 6221234、0376-6225555"}
     values = caller_values(caller, "XY-1", "caller")
-    assert {number_key(v.value) for v in values if v.kind == NUMBER} == {"13837612045", "6221234", "03766225555"}
+    assert {number_key(v.value) for v in values if v.kind == NUMBER} == {"13837612045", "6221234", "03766225555", "6225555"}
     text, _ = anonymise("家里电话6221234，单位0376-6225555。", caller=caller)
     assert not re.search(r"6221234|6225555", text), text
 
@@ -175,6 +175,16 @@ def test_a_given_name_and_a_short_redact_word_are_replaced_in_their_own_case_onl
     anonymiser = Anonymiser([mine, other], REGISTRIES)
     assert anonymiser.anonymise(mine)[0].complaint == "何女士说某某不退押金。"
     assert anonymiser.anonymise(other)[0].complaint == "我是其他案件，丽华路和老王饭店都在这里。"
+
+
+@pytest.mark.parametrize("phone, numbers", [
+    ("13837612045 6221234", {"13837612045", "6221234"}), ("手机13837612045 座机6221234", {"13837612045", "6221234"}),
+    ("13837612045\n6221234", {"13837612045", "6221234"}), ("138 3761 2045", {"13837612045"}),
+    ("0376-6221234转801", {"03766221234801", "03766221234", "6221234"}),
+])
+def test_a_phone_field_is_read_as_the_numbers_in_it(phone, numbers):
+    values = caller_values({"name": "何丽华", "phone": phone}, "XY-1", "caller")
+    assert {number_key(v.value) for v in values if v.kind == NUMBER} == numbers
 
 
 @pytest.mark.parametrize("name, problem", [

@@ -55,13 +55,15 @@ def test_an_invisible_character_anywhere_in_a_name_is_the_name(char: str, at: in
 @pytest.mark.parametrize("spelling", [
     "何丽华", "何 丽 华", "何、丽、华", "何.丽.华", "何丽*华", "何-丽-华", "何/丽/华", "何_丽_华", "何·丽·华", "何麗華", "何\u3000麗\u3000華",
     "何~丽~华", "何丽\u2800华", "何丽\u3164华", "何丽\u115f华", "【何】丽华", "何「丽」华", "何丽华\u0301",
+    "何，丽，华", "何ㆍ丽ㆍ华", "何ꞏ丽ꞏ华", "何ー丽ー华", "何丨丽丨华", "何ǀ丽ǀ华", "何<b></b>丽<br/>华", "何<i>丽</i>华",
 ])
 def test_name_spellings_have_one_canonical_form(spelling: str) -> None:
     assert canonical(spelling) == "何丽华"
 
 
-def test_sentence_punctuation_is_a_barrier_names_do_not_cross() -> None:
-    assert "丽华" not in canonical("风景美丽，华灯初上") and "丽华" not in canonical("美丽！华丽")
+def test_the_end_of_a_clause_is_a_barrier_names_do_not_cross() -> None:
+    assert "丽华" not in canonical("风景美丽；华灯初上") and "丽华" not in canonical("美丽！华丽")
+    assert canonical("何，丽，华") == canonical("何,丽,华") == "何丽华"  # commas are separators
 
 
 def test_traditional_characters_are_simplified_by_opencc() -> None:

@@ -8,6 +8,7 @@ is a surname, so it is published in a neutral form (某女士).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .spelling import latin_letters, pinyin_spellings
@@ -80,6 +81,7 @@ def pinyin_names(name: str) -> tuple[set[str], set[str]]:
     surname, given = split_name(name)
     if surname:
         return pinyin_spellings(surname, given)
-    parts = [latin_letters(p) or "".join(next(iter(pinyin_spellings(p, "")[0]), "")) for p in name_parts(name)]
-    whole = {"".join(parts), "".join(reversed(parts))} if parts else set()
-    return whole, set(parts) - whole
+    parts = [{latin_letters(p)} if latin_letters(p) else pinyin_spellings(p, "")[0] for p in name_parts(name)]
+    spelled = [sorted(p)[:4] for p in parts]  # every reading of 古 (gu, ku): a few each
+    whole = {"".join(c) for c in itertools.product(*spelled)} | {"".join(reversed(c)) for c in itertools.product(*spelled)}
+    return (whole if parts else set()), set().union(*parts) - whole if parts else set()

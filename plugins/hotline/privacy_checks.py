@@ -59,10 +59,12 @@ def _public_collisions(record: Any, values: list[PrivateValue], registries: Regi
     joined = "|".join(public)
     phones = {number_key(d.phone): d.name for d in registries.departments if d.phone}
     problems = []
+    reported = set()
     for value in values:
         if value.kind == NUMBER:
             owner = public_number_owner(number_key(value.value), phones)
-            if owner:
+            if owner and value.field not in reported:  # once a field: 0376-6381234 and its 6381234
+                reported.add(value.field)
                 problems.append(_problem(record, value.field, f"号码（{value.masked()}）是{owner}公开的电话，"
                                          "会随办理部门一起公开，无法保密；请写来电人自己的号码，或删去这一项"))
             continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .names import name_parts, pinyin_names, split_name
+from .names import HAN_NAME, name_parts, pinyin_names, split_name
 from .public import Compact
 from .spelling import canonical
 
@@ -30,8 +30,11 @@ MIN_STRONG_TEXT = 3  # a shorter word (老王) is looked for in its own case onl
 MIN_STRONG_LATIN = 6  # letters of the shortest pinyin name looked for everywhere
 # Words that say nothing: a value that is one of these is no information to keep.
 EMPTY_WORDS = frozenset("无 没有 不详 未知 保密 匿名 暂无 空 略 同上 见上 市民 群众 本人 null none n/a".split())
-# How `caller.phone` separates several numbers.
-PHONE_LIST = re.compile(r"\s*(?:[/、,，;；|]|或者?|和|及)\s*")
+# How `caller.phone` separates several numbers: signs, words, labels, lines.
+PHONE_LIST = re.compile(r"\s*(?:[/、,，;；|\n]|或者?|和|及|手机|座机|电话|家里|单位|办公室|[:：])\s*")
+# A landline's area code and extension: 0376-6221234转801 is also written 6221234.
+_AREA_CODE_PART = re.compile(r"^(?:\(?0[0-9]{2,3}\)?)[\s\-]*(?=[0-9])")
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|-)\s*[0-9]{1,5}$", re.I)
 # An address in parts: each ends at a place word or a number's unit.
 _ADDRESS_PART = re.compile(r".+?(?:小区|社区|街道|新村|大道|大街|号楼|号院|单元|[省市区县镇乡村组路街巷道弄楼栋幢室号院排层户])|.+$")
 _NUMBER_OF_ROOM = re.compile(r"[0-9０-９]{3}")
@@ -143,20 +146,49 @@ def caller_values(caller: dict[str, Any], case_id: str, prefix: str) -> list[Pri
             values += name_values(value.strip(), case_id, field)
             continue
         for text in _flatten(value):
-            pieces = PHONE_LIST.split(text) if key == "phone" else [text]
+            pieces = phone_numbers(text) if key == "phone" else [text]
             for piece in filter(None, pieces):
                 values.append(PrivateValue(piece, case_id, field, kind_of(piece)))
+                values += [PrivateValue(p, case_id, field, LATIN, strong=len(p) >= MIN_STRONG_LATIN)
+                           for p in sorted(_pinyin_of_a_name(piece))]
                 if key == "address":
                     values += [PrivateValue(p, case_id, field) for p in address_parts(piece)]
                 values += [PrivateValue(e, case_id, field) for e in email_spellings(piece)]
     return values
 
 
+def phone_numbers(text: str) -> list[str]:
+    """The numbers a phone field holds, each as written and, for a landline,
+    without its area code or extension too: "13837612045 / 0376-6221234转8"
+    -> 13837612045, 0376-6221234转8, 0376-6221234, 6221234. Numbers written
+    one after another with only spaces between are told apart by length."""
+    numbers = []
+    for piece in filter(None, (p.strip() for p in PHONE_LIST.split(text))):
+        groups = piece.split()
+        if len(groups) >= 2 and all(len(number_key(g)) >= MIN_NUMBER for g in groups):
+            numbers += groups  # 13837612045 6221234: two numbers, not one
+        else:
+            numbers.append(piece)
+    out = []
+    for number in numbers:
+        short = _EXTENSION.sub("", number)
+        local = _AREA_CODE_PART.sub("", short)
+        out += dict.fromkeys(n for n in (number, short, local) if len(number_key(n)) >= MIN_NUMBER or n == number)
+    return list(dict.fromkeys(out))
+
+
+def _pinyin_of_a_name(text: str) -> set[str]:
+    """A value that looks like a Chinese name (2 to 4 characters: a spouse's,
+    a third party's in `redact`) in pinyin, whole names only."""
+    return pinyin_names(text)[0] if 2 <= len(text) <= 4 and HAN_NAME.fullmatch(text) else set()
+
+
 def name_values(name: str, case_id: str, field: str) -> list[PrivateValue]:
     """A caller's name as the guard looks for it: the whole name everywhere;
     the given name, the parts of a name in parts, and short pinyin only in
     the caller's own case."""
-    values = [PrivateValue(name, case_id, field)]
+    # A two-character name (文明, 安全) is also an ordinary word: its own case only.
+    values = [PrivateValue(name, case_id, field, strong=len(canonical(name)) >= MIN_STRONG_TEXT)]
     surname, given = split_name(name)
     for part in [given, *name_parts(name)]:
         if len(canonical(part)) >= MIN_TEXT and part != name:
@@ -169,10 +201,13 @@ def name_values(name: str, case_id: str, field: str) -> list[PrivateValue]:
 
 def redact_values(terms: Iterable[str], case_id: str) -> list[PrivateValue]:
     """`redact` terms: a short one (老王) is looked for in its own case only."""
-    return [
-        PrivateValue(t, case_id, f"redact[{i}]", kind_of(t), strong=len(canonical(t)) >= MIN_STRONG_TEXT or kind_of(t) == NUMBER)
-        for i, t in enumerate(terms)
-    ]
+    values = []
+    for i, term in enumerate(terms):
+        strong = len(canonical(term)) >= MIN_STRONG_TEXT or kind_of(term) == NUMBER
+        values.append(PrivateValue(term, case_id, f"redact[{i}]", kind_of(term), strong=strong))
+        values += [PrivateValue(p, case_id, f"redact[{i}]", LATIN, strong=strong and len(p) >= MIN_STRONG_LATIN)
+                   for p in sorted(_pinyin_of_a_name(term))]
+    return values
 
 
 def record_values(record: Any) -> list[PrivateValue]:

@@ -28,7 +28,8 @@ from pypinyin import Style, pinyin
 
 def _scan() -> tuple[frozenset[str], dict[int, int]]:
     """From the characters' Unicode properties: (the characters a reader
-    does not see, the decimal digits of every script but ASCII as ASCII).
+    does not see, the digits of every script but ASCII as ASCII: Arabic-Indic,
+    full-width, circled ①, dingbat ❶, superscript ¹).
 
     Not seen: format characters (zero-width, direction controls, tags),
     variation selectors, and the letters and symbols drawn blank (Hangul
@@ -40,8 +41,8 @@ def _scan() -> tuple[frozenset[str], dict[int, int]]:
             category = unicodedata.category(char)
             if category == "Cf":
                 invisible.add(char)
-            elif category == "Nd":
-                digits[code] = ord("0") + unicodedata.decimal(char)
+            elif category == "Nd" or category == "No" and unicodedata.digit(char, None) is not None:
+                digits[code] = ord("0") + unicodedata.digit(char)  # ١, ①, ❶, ¹
             elif category in ("Lo", "So", "Mn") and not 0x3400 <= code < 0xA000 and not 0xAC00 <= code < 0xD7B0:
                 name = unicodedata.name(char, "")
                 if "FILLER" in name or name.endswith(" BLANK") or "VARIATION SELECTOR" in name:
@@ -54,9 +55,15 @@ INVISIBLE_RE = re.compile("[" + "".join(
     re.escape(chr(run[0][1])) + (f"-{re.escape(chr(run[-1][1]))}" if len(run) > 1 else "")
     for run in (list(g) for _, g in itertools.groupby(enumerate(sorted(map(ord, INVISIBLE))), lambda p: p[1] - p[0]))
 ) + "]")
-# What stops a name: a name is never written across a sentence's punctuation.
-# (A list's 、 and a dot are not here: 何、丽、华 and 何.丽.华 are one name.)
-BARRIERS = frozenset("，；！？,;!?\n")
+# What stops a name: a name is never written across the end of a clause.
+# (Commas, a list's 、 and dots are not here: 何，丽，华, 何、丽、华 and 何.丽.华 are one name.)
+BARRIERS = frozenset("；！？;!?\n")
+# Letters drawn as a dot or a stroke, written between a name's characters as
+# separators are: ㆍ (U+318D), ꞏ (U+A78F), ー and ｰ, 丨 (U+4E28), ǀ (U+01C0), 〡.
+SEPARATOR_LETTERS = frozenset("ㆍꞏーｰ丨ǀ〡")
+# Tags without attributes (<b>, </b>, <br/>) hold nothing but break up text:
+# 何<b></b>丽华 reads 何丽华. (A tag with attributes may hold a URL: kept.)
+_SHORT_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,9}\s*/?>")
 _BARRIER = "|"
 # Chinese numerals read digit by digit (幺 for 1 on the phone, 两 for 2).
 NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789"))
@@ -77,7 +84,7 @@ SIMPLIFIED = _simplified()
 
 def _fold_char(char: str) -> str:
     """One character in the canonical form: "" for one that is dropped."""
-    if char in INVISIBLE:
+    if char in INVISIBLE or char in SEPARATOR_LETTERS:
         return ""
     if char in BARRIERS:
         return _BARRIER
@@ -85,6 +92,8 @@ def _fold_char(char: str) -> str:
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part)[0] not in "LN" or part in INVISIBLE:
             continue  # marks, spaces, punctuation, symbols, controls
+        if unicodedata.category(part) == "No" and unicodedata.digit(part, None) is not None:
+            part = str(unicodedata.digit(part))  # ❶, ⓿
         for folded in part.casefold():
             folded = SIMPLIFIED.get(folded, folded)
             out.append(NUMERALS.get(folded, folded))
@@ -110,6 +119,8 @@ _ASCII_BARRIERS = bytes.maketrans("".join(sorted(c for c in BARRIERS if c.isasci
 
 def canonical(text: str) -> str:
     """The form texts and private values are compared in."""
+    if "<" in text:
+        text = _SHORT_TAG.sub("", text)
     if text.isascii():  # JSON, CSS, scripts: letters lowered, signs dropped, in C
         return text.lower().encode("ascii").translate(_ASCII_BARRIERS, _ASCII_DROP).decode("ascii")
     return text.translate(_TABLE)
@@ -118,9 +129,10 @@ def canonical(text: str) -> str:
 def canonical_offsets(text: str) -> tuple[str, list[int]]:
     """`canonical(text)` and, for each of its characters, the index of the
     character of `text` it came from."""
+    tags = {i for m in _SHORT_TAG.finditer(text) for i in range(m.start(), m.end())} if "<" in text else set()
     out, origin = [], []
     for i, char in enumerate(text):
-        folded = _TABLE[ord(char)]
+        folded = _TABLE[ord(char)] if i not in tags else ""
         if folded:
             out.append(folded)
             origin += [i] * len(folded)
@@ -186,8 +198,8 @@ _DIGIT_FOLD = _Identity(
 )
 # Chinese numerals read as digits where they are digits: two or more in a row
 # (一三八, 138三七六一), never one alone (一幢房屋, 前三位).
-_NUMERAL_RUN = re.compile("[0-9OoIl" + "".join(NUMERALS) + "]{2,}")
-_NUMERAL_DIGIT = re.compile(f"[{''.join(NUMERALS)}][0-9{''.join(NUMERALS)}]|[0-9][{''.join(NUMERALS)}]")
+_NUMERAL_RUN = re.compile(f"[0-9OoIl{''.join(NUMERALS)}](?:[ \u3000]?[0-9OoIl{''.join(NUMERALS)}])+")
+_NUMERAL_DIGIT = re.compile(f"[{''.join(NUMERALS)}][ \u3000]?[0-9{''.join(NUMERALS)}]|[0-9][ \u3000]?[{''.join(NUMERALS)}]")
 _NUMERAL_FOLD = str.maketrans(NUMERALS)
 # Letters written for digits inside a number: 138O376l2045, l3837612045,
 # 138 376l 2045. A run of digits and such letters, apart from words.
@@ -260,7 +272,7 @@ def joined_pieces(run: list[re.Match], most: int = 4, longest: int = 19) -> dict
 # Latin letters, full-width ones and those with tone marks (Hé Lìhuá, ü) too.
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
 # Latin words joined only by spaces, hyphens, dots or apostrophes: one name may span them.
-_PHRASE = re.compile(f"{_LATIN.pattern}(?:[\\s\\-‐‑–—·•・.'’_]+{_LATIN.pattern})*")
+_PHRASE = re.compile(f"{_LATIN.pattern}(?:[\\s\\-‐‑–—·•・.'’_1-5]+{_LATIN.pattern})*[1-5]?")
 
 
 def latin_letters(word: str) -> str:

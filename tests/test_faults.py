@@ -141,7 +141,7 @@ DRIVER = textwrap.dedent("""
                 die()
         os.rename = kill_after_first
     elif point == "cache-save":
-        from hotline import cache
+        from hotline.load import cache
         cache.LoadCache.save = lambda self: (self.path.parent.mkdir(parents=True, exist_ok=True),
                                              self.path.with_suffix(".tmp").write_bytes(b"half a pick"), die())
     sys.exit(cli.main(["build", "--cases", cases, "--output", out]))

@@ -27,33 +27,33 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # (label, file suffix, function name): the stages, by their functions' cumulative time.
 STAGES = (
-    ("读取案件（合计）load_cases", "hotline/casedata.py", "load_cases"),
-    ("  YAML 解析 read_yaml", "hotline/records.py", "read_yaml"),
-    ("  检查 validate（含 JSON Schema）", "hotline/validate.py", "validate"),
+    ("读取案件（合计）load_cases", "hotline/load/casedata.py", "load_cases"),
+    ("  YAML 解析 read_yaml", "hotline/load/records.py", "read_yaml"),
+    ("  检查 validate（含 JSON Schema）", "hotline/load/validate.py", "validate"),
     ("    JSON Schema iter_errors", "jsonschema/validators.py", "iter_errors"),
-    ("  匿名化 Anonymiser.anonymise", "hotline/anonymise.py", "anonymise"),
-    ("  匿名化：建立 Anonymiser", "hotline/anonymise.py", "__init__"),
-    ("  未公开文字 _unpublished_text", "hotline/casedata.py", "_unpublished_text"),
-    ("隐私检查：建立 Guard", "hotline/guard.py", "__init__"),
-    ("隐私检查：逐个文件 Guard.check", "hotline/guard.py", "check"),
-    ("隐私检查：最后全树 Guard.check_tree", "hotline/guard.py", "check_tree"),
+    ("  匿名化 Anonymiser.anonymise", "hotline/load/anonymise.py", "anonymise"),
+    ("  匿名化：建立 Anonymiser", "hotline/load/anonymise.py", "__init__"),
+    ("  未公开文字 _unpublished_text", "hotline/load/casedata.py", "_unpublished_text"),
+    ("隐私检查：建立 Guard", "hotline/build/guard.py", "__init__"),
+    ("隐私检查：逐个文件 Guard.check", "hotline/build/guard.py", "check"),
+    ("隐私检查：最后全树 Guard.check_tree", "hotline/build/guard.py", "check_tree"),
     ("Jinja 渲染 Template.render", "jinja2/environment.py", "render"),
-    ("写文件 SiteWriter.write", "hotline/output.py", "write"),
-    ("发布 swap_in", "hotline/publish.py", "swap_in"),
-    ("发布 _link_unchanged", "hotline/build.py", "_link_unchanged"),
+    ("写文件 SiteWriter.write", "hotline/build/output.py", "write"),
+    ("发布 swap_in", "hotline/build/publish.py", "swap_in"),
+    ("发布 _link_unchanged", "hotline/build/pelican.py", "_link_unchanged"),
     ("Pelican.run（全部）", "pelican/__init__.py", "run"),
 )
 # Module groups, by a piece of the file path; first match wins.
 MODULES = (
-    ("YAML（PyYAML，records.py）", ("/yaml/", "_yaml", "hotline/records.py")),
-    ("JSON Schema（jsonschema，validate.py）", ("/jsonschema/", "/referencing/", "/rpds", "jsonschema_specifications", "hotline/validate.py")),
-    ("匿名化（anonymise.py，private.py）", ("hotline/anonymise.py", "hotline/private.py")),
-    ("隐私检查（guard.py）", ("hotline/guard.py",)),
+    ("YAML（PyYAML，records.py）", ("/yaml/", "_yaml", "hotline/load/records.py")),
+    ("JSON Schema（jsonschema，validate.py）", ("/jsonschema/", "/referencing/", "/rpds", "jsonschema_specifications", "hotline/load/validate.py")),
+    ("匿名化（anonymise.py，privacy/）", ("hotline/load/anonymise.py", "hotline/privacy/")),
+    ("隐私检查（guard.py，spelling.py）", ("hotline/build/guard.py", "hotline/privacy/spelling.py")),
     ("Jinja 渲染（jinja2、markupsafe、模板）", ("/jinja2/", "/markupsafe/", "/templates/", "<template>")),
     ("Pelican 本身（pelican、markdown、docutils）", ("/pelican/", "/markdown/", "/docutils/", "feedgenerator")),
     ("子进程（Pagefind 等，等待时间）", ("subprocess.py", "selectors.py")),
     ("文件读写（pathlib、os、shutil、io）", ("pathlib.py", "shutil.py", "/os.py", "genericpath.py", "posixpath.py")),
-    ("缓存（pickle）", ("hotline/cache.py", "pickle")),
+    ("缓存（pickle）", ("hotline/load/cache.py", "pickle")),
 )
 FILE_BUILTINS = re.compile(r"posix\.|_io\.|io\.open|built-in method (open|stat|lstat|link|mkdir|rename|replace|unlink|scandir|listdir)")
 WAIT_BUILTINS = re.compile(r"poll|select|waitpid|wait4|_fork_exec|read' of '_io.FileIO")

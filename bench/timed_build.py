@@ -27,7 +27,9 @@ import sys  # noqa: E402
 
 from pelican import Pelican, generators  # noqa: E402
 
-from hotline import build, cli, generator, guard, output, parallel  # noqa: E402
+from hotline import cli  # noqa: E402
+from hotline.build import generator, guard, output, parallel  # noqa: E402
+from hotline.build import pelican as build  # noqa: E402
 
 
 class Stopwatch:

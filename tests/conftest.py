@@ -116,7 +116,7 @@ def tree(output: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The sample site (cases_data/ with pelicanconf.py), built once per test session."""
-    from hotline.build import run_pelican
+    from hotline.build.pelican import run_pelican
 
     out = tmp_path_factory.mktemp("sample") / "output"
     with pytest.MonkeyPatch.context() as mp:

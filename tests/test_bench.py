@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import ROOT
-from hotline.casedata import load_cases
+from hotline.load.casedata import load_cases
 
 
 def _module(name: str):

@@ -15,9 +15,9 @@ import pytest
 from lxml import etree
 
 from browser import LocalServer
-from hotline.bulletins import Issue, feed
+from hotline.stats.bulletins import Issue, feed
 from hotline.settings import HotlineSettings
-from hotline.stats import Figures, Row, percent, rate_change
+from hotline.stats.figures import Figures, Row, percent, rate_change
 from test_stats_build import MIN_SAMPLE, build_small_site, parse, table, table_rows, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from conftest import make_case, write_cases
-from hotline.cache import LoadCache
-from hotline.casedata import load_cases
+from hotline.load.cache import LoadCache
+from hotline.load.casedata import load_cases
 
 TZ = ZoneInfo("Asia/Shanghai")
 

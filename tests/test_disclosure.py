@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import CATEGORIES, DEPARTMENTS, ROOT, SETTINGS, make_case, write_cases
-from hotline.build import run_pelican
-from hotline.disclosure import COUNTS, Withheld, suppress
-from hotline.public import CaseFacts, Category, Department, District, Registries
-from hotline.stats import statistics
+from hotline.build.pelican import run_pelican
+from hotline.stats.disclosure import COUNTS, Withheld, suppress
+from hotline.model import CaseFacts, Category, Department, District, Registries
+from hotline.stats.figures import statistics
 from test_stats_build import parse, table, table_rows, text
 
 SCHEMA = json.loads((ROOT / "schema" / "stats.schema.json").read_text("utf-8"))

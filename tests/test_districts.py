@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from conftest import make_case, write_cases
-from hotline.casedata import load_cases
+from hotline.load.casedata import load_cases
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -110,7 +110,9 @@ def test_sigkill_at_random_moments_never_leaves_a_half_published_site(site, new_
 
 DRIVER = textwrap.dedent("""
     import os, signal, sys
-    from hotline import build, cli, output, publish
+    from hotline import cli
+    from hotline.build import output, publish
+    from hotline.build import pelican as build
 
     point, cases, out = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -139,7 +141,7 @@ DRIVER = textwrap.dedent("""
                 die()
         os.rename = kill_after_first
     elif point == "cache-save":
-        from hotline import cache
+        from hotline.load import cache
         cache.LoadCache.save = lambda self: (self.path.parent.mkdir(parents=True, exist_ok=True),
                                              self.path.with_suffix(".tmp").write_bytes(b"half a pick"), die())
     sys.exit(cli.main(["build", "--cases", cases, "--output", out]))

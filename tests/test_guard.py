@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from hotline.guard import Guard, LeakError, normalise
-from hotline.private import NUMBER, PrivateValue
+from hotline.build.guard import Guard, LeakError, normalise
+from hotline.privacy.private import NUMBER, PrivateValue
 
 CASE = "XY-2013-000042"
 OTHER = "XY-2013-000043"
@@ -266,8 +266,8 @@ def test_text_without_private_values_passes(text: str) -> None:
 
 def test_no_false_alarm_from_chart_coordinates_or_decimal_fractions():
     """Seen at scale: a 7-digit phone inside SVG coordinates, a room number inside a rate."""
-    from hotline.guard import Guard
-    from hotline.private import NUMBER, TEXT, PrivateValue
+    from hotline.build.guard import Guard
+    from hotline.privacy.private import NUMBER, TEXT, PrivateValue
 
     guard = Guard([PrivateValue("5813793", "XY-1", "caller.phone", NUMBER),
                    PrivateValue("11-2-903", "XY-2", "complaint（门牌号）", TEXT)])

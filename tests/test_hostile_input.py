@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from conftest import DEPARTMENTS, ROOT, make_case, tree, write_cases
-from hotline.casedata import load_cases
-from hotline.records import MAX_DEPTH, read_yaml
+from hotline.load.casedata import load_cases
+from hotline.load.records import MAX_DEPTH, read_yaml
 
 BIN = Path(sys.executable).parent
 TZ = ZoneInfo("Asia/Shanghai")
@@ -212,7 +212,7 @@ def test_deep_nesting_is_refused_quickly_in_its_own_process(tmp_path, shape, lev
     runs in a process of its own here, with a time limit."""
     path = tmp_path / "deep.yaml"
     path.write_text(case_text("XY-DEEP", shape(levels)), "utf-8")
-    code = "import sys; from pathlib import Path; from hotline.records import read_yaml; print(*read_yaml(Path(sys.argv[1]))[1], sep='\\n')"
+    code = "import sys; from pathlib import Path; from hotline.load.records import read_yaml; print(*read_yaml(Path(sys.argv[1]))[1], sep='\\n')"
     result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"{path}:4: " in result.stdout or f"{path}:5: " in result.stdout, result.stdout

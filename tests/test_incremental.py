@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SETTINGS, make_case, write_cases
-from hotline.build import run_pelican
+from hotline.build.pelican import run_pelican
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
     """Each file's inode and modification time: changes when it is rewritten."""

@@ -25,8 +25,8 @@ import pytest
 from lxml import etree, html
 
 from conftest import ROOT, make_case, write_cases
-from hotline.build import run_pelican
-from hotline.spelling import INVISIBLE
+from hotline.build.pelican import run_pelican
+from hotline.privacy.spelling import INVISIBLE
 
 # Each fits the shortest field (reporter, 40 characters) and says which payload it is.
 PAYLOADS = {
@@ -231,8 +231,8 @@ def test_pages_with_scripts_run_no_payload(site, page, page_path):
 @pytest.mark.parametrize("char", [0x00AD, 0x034F, 0x061C, 0x115F, 0x180E, 0x200B, 0x200F, 0x202E, 0x2066, 0x2069,
                                   0x206F, 0x3164, 0xFE0F, 0xFEFF, 0xFFA0, 0x1D173, 0xE0041, 0xE0100])
 def test_an_invisible_character_cannot_hide_a_private_value_from_the_guard(char):
-    from hotline.guard import Guard, LeakError
-    from hotline.private import NUMBER, PrivateValue
+    from hotline.build.guard import Guard, LeakError
+    from hotline.privacy.private import NUMBER, PrivateValue
 
     guard = Guard([PrivateValue("何丽华", "X", "caller.name"), PrivateValue("13837612045", "X", "caller.phone", NUMBER)])
     c = chr(char)

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import make_case, write_cases
-from hotline.casedata import load_cases
-from hotline.disclosure import site_statistics
-from hotline.led import make_ticker
-from hotline.led.charset import LOOKALIKES, PLACEHOLDER, to_charset
-from hotline.led.config import MIN_CHARS, Screen, parse_screens
-from hotline.led.messages import ELLIPSIS, TAG, Composer, cut
+from hotline.load.casedata import load_cases
+from hotline.stats.disclosure import site_statistics
+from hotline.feeds.led import make_ticker
+from hotline.feeds.led.charset import LOOKALIKES, PLACEHOLDER, to_charset
+from hotline.feeds.led.config import MIN_CHARS, Screen, parse_screens
+from hotline.feeds.led.messages import ELLIPSIS, TAG, Composer, cut
 from hotline.problems import BuildFailed
 from hotline.settings import HotlineSettings
 

@@ -10,7 +10,7 @@ from pelican.settings import read_settings
 
 from browser import LocalServer
 from conftest import SETTINGS, make_case, write_cases
-from hotline.build import run_pelican
+from hotline.build.pelican import run_pelican
 
 POLL = "?refresh=1"
 WAIT = 5000  # ms: several poll intervals

@@ -19,9 +19,9 @@ from lxml import etree
 from pelican.settings import read_settings
 
 from conftest import ROOT, SETTINGS, make_case, write_cases
-from hotline.build import run_pelican
-from hotline.casedata import load_cases
-from hotline.led.feeds import content_version
+from hotline.build.pelican import run_pelican
+from hotline.load.casedata import load_cases
+from hotline.feeds.led.feeds import content_version
 from hotline.problems import BuildFailed
 
 HOTLINE = read_settings(str(SETTINGS))["HOTLINE"]

@@ -13,9 +13,9 @@ import pytest
 from conftest import SETTINGS, make_case, write_cases
 from lxml import html
 
-from hotline.build import run_pelican
-from hotline import open311
-from hotline.open311 import csv_cell
+from hotline.build.pelican import run_pelican
+from hotline.feeds import open311
+from hotline.feeds.open311 import csv_cell
 
 # GeoReport v2, GET service requests: the fields we publish, and their types.
 REQUEST_TYPES = {

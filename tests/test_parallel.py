@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import ROOT, SETTINGS, make_case, write_cases
-from hotline import parallel
-from hotline.build import run_pelican
-from hotline.casedata import load_cases
-from hotline.guard import Guard
-from hotline.output import Output, SiteWriter
-from hotline.private import NUMBER, PrivateValue
+from hotline.build import parallel
+from hotline.build.pelican import run_pelican
+from hotline.load.casedata import load_cases
+from hotline.build.guard import Guard
+from hotline.build.output import Output, SiteWriter
+from hotline.privacy.private import NUMBER, PrivateValue
 from hotline.problems import BuildFailed
 
 PHONE = PrivateValue("13837612045", "XY-7", "caller.phone", NUMBER)

@@ -11,7 +11,7 @@ import zoneinfo
 import pytest
 
 from conftest import make_case, write_cases
-from hotline.casedata import load_cases
+from hotline.load.casedata import load_cases
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 CALLER = {"name": "何丽华", "gender": "female"}

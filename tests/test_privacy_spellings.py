@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 
-from hotline.guard import Guard, LeakError
-from hotline.names import name_problem, public_name
-from hotline.private import NUMBER, PrivateValue, address_parts, caller_values, number_key
-from hotline.spelling import INVISIBLE, canonical
+from hotline.build.guard import Guard, LeakError
+from hotline.privacy.names import name_problem, public_name
+from hotline.privacy.private import NUMBER, PrivateValue, address_parts, caller_values, number_key
+from hotline.privacy.spelling import INVISIBLE, canonical
 from test_anonymise import anonymise, record
 
 TRADITIONAL = opencc.OpenCC("s2t")
@@ -169,7 +169,7 @@ def test_an_invisible_character_inside_a_value_hides_nothing(char, value, at):
 def test_a_given_name_and_a_short_redact_word_are_replaced_in_their_own_case_only():
     other = record("我是其他案件，丽华路和老王饭店都在这里。", caller={"name": "张伟", "gender": "male"}, id="XY-2")
     mine = record("丽华说老王不退押金。", caller={"name": "何丽华", **GENDER}, redact=("老王",))
-    from hotline.anonymise import Anonymiser
+    from hotline.load.anonymise import Anonymiser
     from test_anonymise import REGISTRIES
 
     anonymiser = Anonymiser([mine, other], REGISTRIES)

@@ -29,14 +29,14 @@ from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import CATEGORIES, DEPARTMENTS, DISTRICTS, ROOT, make_case, write_cases
-from hotline.anonymise import Anonymiser
-from hotline.build import run_pelican
-from hotline.casedata import load_cases
-from hotline.spelling import INVISIBLE
+from hotline.load.anonymise import Anonymiser
+from hotline.build.pelican import run_pelican
+from hotline.load.casedata import load_cases
+from hotline.privacy.spelling import INVISIBLE
 from hotline.problems import BuildFailed
-from hotline.records import read_yaml
-from hotline.registries import load_registries
-from hotline.validate import validate
+from hotline.load.records import read_yaml
+from hotline.load.registries import load_registries
+from hotline.load.validate import validate
 
 TZ = ZoneInfo("Asia/Shanghai")
 SURNAMES = ["何", "张", "王", "李", "赵", "孙", "欧阳", "司马", "诸葛", "上官"]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hotline import publish
-from hotline.publish import (
+from hotline.build import publish
+from hotline.build.publish import (
     PublishError,
     build_lock,
     discard,

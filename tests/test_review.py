@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, make_case, write_cases
 from hotline import cli
-from hotline.review import HEADLINE_WIDTH, is_boilerplate, suspected_names, width
+from hotline.commands.review import HEADLINE_WIDTH, is_boilerplate, suspected_names, width
 
 COPIED = "经现场核查，该路段排水管道因施工被堵塞，施工单位已于当日疏通管道并恢复路面。"
 

@@ -19,13 +19,13 @@ from conftest import ROOT, SETTINGS, make_case, tree, write_cases
 from lxml import html
 
 from browser import LocalServer
-from hotline.build import run_pelican
-from hotline.casedata import load_cases
-from hotline.guard import Guard
-from hotline.output import SiteWriter
+from hotline.build.pelican import run_pelican
+from hotline.load.casedata import load_cases
+from hotline.build.guard import Guard
+from hotline.build.output import SiteWriter
 from hotline.problems import BuildFailed
-from hotline.search import UNUSED, index_search
-from hotline.stable_index import stabilise
+from hotline.feeds.search import UNUSED, index_search
+from hotline.feeds.stable_index import stabilise
 
 SAMPLE = ROOT / "cases_data"
 

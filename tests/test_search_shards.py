@@ -14,10 +14,10 @@ import pytest
 from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import html
 
-from hotline.build import run_pelican
-from hotline.guard import Guard
+from hotline.build.pelican import run_pelican
+from hotline.build.guard import Guard
 from hotline.problems import BuildFailed
-from hotline.search import SCRATCH
+from hotline.feeds.search import SCRATCH
 
 YEARS = (2012, 2013)
 

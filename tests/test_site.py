@@ -18,10 +18,10 @@ from lxml import etree, html
 from conftest import ROOT, SETTINGS
 from pelican.settings import read_settings
 
-from hotline.casedata import load_cases
-from hotline.disclosure import site_statistics
+from hotline.load.casedata import load_cases
+from hotline.stats.disclosure import site_statistics
 from hotline.settings import HotlineSettings
-from hotline.stats import percent
+from hotline.stats.figures import percent
 
 TZ = ZoneInfo("Asia/Shanghai")
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -10,7 +10,7 @@ import pytest
 from lxml import html
 
 from conftest import ROOT, SETTINGS, make_case, write_cases
-from hotline.build import run_pelican
+from hotline.build.pelican import run_pelican
 from hotline.slugs import SLUG_PATTERN
 
 # shi-zheng ×5, shi-wu ×2, and two districts that are both xi-xian

@@ -1,4 +1,4 @@
-"""The column text composed from a case's fields (hotline.story)."""
+"""The column text composed from a case's fields (hotline.site.story)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import DEPARTMENTS, make_case, write_cases
-from hotline.casedata import load_cases
+from hotline.load.casedata import load_cases
 from hotline.dates import cn_date, cn_month
-from hotline.render import timeline
-from hotline.story import credit, story
+from hotline.site.render import timeline
+from hotline.site.story import credit, story
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEED_42 = [

@@ -9,10 +9,10 @@ import pytest
 from conftest import SETTINGS, make_case, write_cases
 from lxml import etree
 
-from hotline import sitemap
-from hotline.build import run_pelican
-from hotline.guard import Guard
-from hotline.output import SiteWriter
+from hotline.feeds import sitemap
+from hotline.build.pelican import run_pelican
+from hotline.build.guard import Guard
+from hotline.build.output import SiteWriter
 from hotline.problems import BuildFailed
 from hotline.settings import HotlineSettings
 

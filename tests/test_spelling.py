@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline import guard as guard_module
-from hotline.guard import Guard, LeakError, decode, normalise
-from hotline.private import NUMBER, PrivateValue
-from hotline.spelling import INVISIBLE, SIMPLIFIED, canonical, canonical_offsets, digit_views
+from hotline.build import guard as guard_module
+from hotline.build.guard import Guard, LeakError, decode, normalise
+from hotline.privacy.private import NUMBER, PrivateValue
+from hotline.privacy.spelling import INVISIBLE, SIMPLIFIED, canonical, canonical_offsets, digit_views
 
 CASE = "XY-2013-000042"
 PHONE = PrivateValue("138 3761 2045", CASE, "caller.phone", NUMBER)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.public import CaseFacts, Category, Department, District, Registries
-from hotline.stats import (
+from hotline.model import CaseFacts, Category, Department, District, Registries
+from hotline.stats.figures import (
     Figures,
     by_category,
     by_channel,
@@ -226,7 +226,7 @@ def _sum(items) -> Figures:
 
 
 def test_charts_are_the_same_bytes_every_time_and_carry_nothing_from_outside():
-    from hotline import charts
+    from hotline.stats import charts
 
     def draw():
         return charts.stacked_bars("monthly", "每月有效来电", ["2013年1月", "2013年2月"], [("城市管理", [1, 2]), ("其他类别", [0, 1])])

@@ -14,8 +14,8 @@ from lxml import html
 
 from browser import LocalServer
 from conftest import CATEGORIES, DEPARTMENTS, ROOT, SETTINGS, make_case, write_cases
-from hotline.build import run_pelican
-from hotline.stats import percent
+from hotline.build.pelican import run_pelican
+from hotline.stats.figures import percent
 
 SCHEMA = json.loads((ROOT / "schema" / "stats.schema.json").read_text("utf-8"))
 MIN_SAMPLE = 3

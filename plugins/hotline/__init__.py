@@ -9,10 +9,10 @@ from pathlib import Path
 
 from pelican import signals
 
-from .build import Build
-from .generator import CaseGenerator
-from .outputdir import check_output
-from .settings import HotlineSettings
+from hotline.build.pelican import Build
+from hotline.build.generator import CaseGenerator
+from hotline.build.outputdir import check_output
+from hotline.settings import HotlineSettings
 
 
 def _start(pelican) -> None:

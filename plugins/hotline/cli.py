@@ -10,8 +10,8 @@ import argparse
 import re
 import sys
 
-from .commands import build, check, importer, new, serve
-from .problems import BuildFailed
+from hotline.commands import build, check, importer, new, serve
+from hotline.problems import BuildFailed
 
 COMMANDS = (build, check, new, importer, serve)
 

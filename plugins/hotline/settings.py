@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.settings import read_settings
 
-from .problems import BuildFailed, need_file, unreadable
-from .led.config import Screen, parse_screens
+from hotline.problems import BuildFailed, need_file, unreadable
+from hotline.feeds.led.config import Screen, parse_screens
 
 
 # HOTLINE's whole numbers: the lowest and the highest (None: any) each may be.

@@ -14,9 +14,9 @@ from pelican.log import console as pelican_console
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..build import Build, run_pelican
-from ..build import Progress as ProgressCallback
-from .site import add_site_arguments, overrides, settings_file
+from hotline.build.pelican import Build, run_pelican
+from hotline.build.pelican import Progress as ProgressCallback
+from hotline.commands.site import add_site_arguments, overrides, settings_file
 
 
 def add_parser(sub) -> None:

@@ -24,13 +24,13 @@ import watchfiles
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.utils import FileChangeFilter
 
-from ..outputdir import check_output
-from ..problems import BuildFailed
-from ..records import display_name
-from ..settings import HotlineSettings
-from .build import build_site, summary
-from .casefile import ascii_number
-from .site import add_site_arguments, load, overrides, settings_file
+from hotline.build.outputdir import check_output
+from hotline.problems import BuildFailed
+from hotline.load.records import display_name
+from hotline.settings import HotlineSettings
+from hotline.commands.build import build_site, summary
+from hotline.commands.casefile import ascii_number
+from hotline.commands.site import add_site_arguments, load, overrides, settings_file
 
 
 def add_parser(sub) -> None:

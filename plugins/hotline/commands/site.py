@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..settings import HotlineSettings, read_file
+from hotline.settings import HotlineSettings, read_file
 
 
 def add_site_arguments(parser: argparse.ArgumentParser, output: bool = False) -> None:

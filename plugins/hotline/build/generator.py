@@ -1,0 +1,77 @@
+"""The Pelican generator that owns the cases and every output made from them."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from hotline.build.pelican import Build, Summary, values_key
+from hotline.load.cache import LoadCache
+from hotline.load.casedata import load_cases
+from hotline.model import CaseSet
+from hotline.build.guard import Guard, LeakError
+from hotline.feeds.led import write_led
+from hotline.feeds.open311 import write_open_data
+from hotline.build.output import SiteWriter
+from hotline.fingerprint import fingerprint
+from hotline.problems import BuildFailed, report
+from hotline.site.render import render_site
+from hotline.feeds.search import index_search, write_search_page
+from hotline.settings import HotlineSettings
+from hotline.feeds.sitemap import write_sitemap
+from hotline.stats.pages import write_statistics
+
+# Each takes (cases, writer, jinja environment, settings) and writes its files.
+# write_sitemap and index_search read the HTML already written: keep them last.
+OUTPUTS = (render_site, write_statistics, write_led, write_open_data, write_search_page, write_sitemap, index_search)
+
+
+class CaseGenerator(Generator):
+    """Reads the cases once (`generate_context`), writes their outputs (`generate_output`)."""
+
+    build: Build  # set per build by the plugin's signal wiring
+
+    def generate_context(self) -> None:
+        self.hotline = HotlineSettings.from_pelican(self.settings)
+        cases, problems = load_cases(
+            self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
+            cache=LoadCache(self.build.cache), processes=self.hotline.processes,
+        )
+        if problems:
+            self.build.abort()
+            raise BuildFailed(report(problems), tuple(problems))
+        self.cases: CaseSet = cases
+        slugs = [x.slug for x in (*cases.registries.departments, *cases.registries.categories, *cases.districts)]
+        self.build.guard_with(Guard(cases.private_values, slugs), values_key(cases.private_values))
+        self.build.summary = Summary.of(cases)
+        self.env.globals.update(hotline=self.hotline)
+        self.context["hotline"] = self.hotline
+
+    def generate_output(self, writer) -> None:
+        out = SiteWriter(
+            Path(self.output_path), self.build.guard, self.context,
+            previous=self.build.previous, old_keys=self.build.old_keys, base_key=self._base_key(),
+            recheck=self.build.values != self.build.old_values, processes=self.hotline.processes,
+        )
+        env = self.env.overlay(autoescape=True)
+        try:
+            for done, write_outputs in enumerate(OUTPUTS):
+                self.build.report("生成网页和数据", done, len(OUTPUTS))
+                write_outputs(self.cases, out, env, self.hotline)
+            self.build.report("生成网页和数据", len(OUTPUTS), len(OUTPUTS))
+        except LeakError as e:
+            self.build.abort()
+            raise BuildFailed(str(e)) from None
+        self.build.written |= out.written
+        self.build.checked |= out.checked
+        self.build.keys = out.keys
+
+    def _base_key(self) -> str:
+        """What every output depends on: templates, settings and our code."""
+        sources = [Path(t) for t in self._templates_path] + [Path(__file__).parents[1]]
+        files = sorted(p for d in sources if d.is_dir() for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        pelican = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "RELATIVE_URLS", "TIMEZONE", "PAGE_URL")}
+        same_output = dataclasses.replace(self.hotline, processes=1)  # how many processes write does not matter
+        return fingerprint(same_output, pelican, [(str(p), p.read_bytes()) for p in files])

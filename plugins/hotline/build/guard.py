@@ -1,0 +1,311 @@
+"""The output guard: proof that no private value reached an output.
+
+Every byte the build writes passes through `Guard.check`. The guard decodes
+the output (JSON, HTML and URL escapes) and searches it for every private
+value in any spelling `spelling` knows: words in their canonical form with
+one Aho-Corasick automaton, names in pinyin on whole words, numbers by a
+lookup per digit run (Chinese numerals, letters for digits, any separators,
+or told in pieces). Each costs time linear in the output size.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import itertools
+import os
+import re
+import string
+import unicodedata
+from collections.abc import Collection, Iterable
+from pathlib import Path, PurePosixPath
+
+import ahocorasick
+
+from hotline.privacy.private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
+from hotline.privacy.spelling import LatinFinder, canonical, digit_views, joined_pieces, number_pieces
+
+_JSON_ESCAPE = re.compile(
+    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+)
+# What urllib.parse.unquote decodes, found in C: it would split the whole
+# text at every '%' and at every non-ASCII character.
+_PERCENT_RUN = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
+# A digit run in a view of `spelling.digit_views`: digit groups (an ID may
+# end in x) joined by separators, parentheses or dots ((130)9678-9651,
+# 130.9678.9651). Possessive quantifiers: no backtracking on long runs.
+_RUN_SEPARATORS = r"\s\-‐‑–—―·•・‧∙_/,、~*:+()."
+_NUMBER_RUN = re.compile(f"(?:[0-9]++[xX]?+[{_RUN_SEPARATORS}]*+)++")
+_RUN_SEPARATOR = re.compile(f"[{_RUN_SEPARATORS}]+")
+_NUMBER_GROUP = re.compile(r"[0-9]+[xX]?")
+_NOT_DIGIT = re.compile(r"[^0-9x]+")
+_COUNTRY_CODES = ("86", "0086")
+_MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
+_MAX_EXTENSION = 4
+# Letters of the shortest pinyin looked for: a shorter given name (wei, fang)
+# is replaced in its case's text, but a page's markup is full of such words.
+_MIN_LATIN = 5
+
+
+def _decode_json_escape(m: re.Match[str]) -> str:
+    if m.group(3) is None:
+        high, low = int(m.group(1), 16), int(m.group(2), 16)
+        return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    code = int(m.group(3), 16)
+    return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # lone surrogate
+
+
+def _decode_percent_run(m: re.Match[str]) -> str:
+    return bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace")
+
+
+def decode(text: str) -> str:
+    """The text a reader sees: JSON, HTML (twice: &amp;#20029;) and URL escapes decoded."""
+    if "\\u" in text:
+        text = _JSON_ESCAPE.sub(_decode_json_escape, text)
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if "%" in text:
+        text = _PERCENT_RUN.sub(_decode_percent_run, text)
+    return text
+
+
+def normalise(text: str) -> str:
+    """The text as the guard searches it for words: decoded, then in
+    `spelling.canonical` form ("何 麗-華" -> "何丽华")."""
+    return canonical(decode(text))
+
+
+def _number_key(value: str) -> str:
+    """Canonical digits of a NUMBER value; a mobile loses its country code."""
+    key = number_key(value).lower()
+    m = _MOBILE_WITH_COUNTRY_CODE.fullmatch(key)
+    return m.group(1) if m else key
+
+
+def _automaton(words: dict[str, object]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton that finds `words` and yields their values."""
+    if not words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for word, value in words.items():
+        automaton.add_word(word, value)
+    automaton.make_automaton()
+    return automaton
+
+
+class LeakError(Exception):
+    """A private value was found in an output. Carries only the masked value."""
+
+    def __init__(self, path: str, case_id: str, field: str, masked: str, *, in_name: bool = False):
+        self.path = path
+        self.case_id = case_id
+        self.field = field
+        self.masked = masked
+        where = "输出文件名" if in_name else "输出文件"
+        super().__init__(
+            f"隐私保护：{where} {path} 含有案件 {case_id} 的 {field}（{masked}），"
+            "构建已中止，已发布的网站保持不变。"
+        )
+
+
+class _Entry:
+    """The private values that share one canonical form."""
+
+    __slots__ = ("strong", "weak")
+
+    def __init__(self) -> None:
+        self.strong: PrivateValue | None = None
+        self.weak: dict[str, PrivateValue] = {}  # case_id -> value
+
+    def add(self, value: PrivateValue) -> None:
+        if value.strong:
+            self.strong = self.strong or value
+        else:
+            self.weak.setdefault(value.case_id, value)
+
+    def hit(self, scope: Collection[str] | None) -> PrivateValue | None:
+        """The value a match leaks in an output carrying `scope`, if any."""
+        if self.strong is not None:
+            return self.strong
+        if scope:
+            for case_id in scope:
+                if case_id in self.weak:
+                    return self.weak[case_id]
+        return None
+
+
+class Guard:
+    """Searches outputs for the private values it was built from.
+
+    `public_slugs`: the URL slugs of the registries (shi-he-qu), which a
+    name in pinyin may spell by chance and which are public whatever they spell.
+    """
+
+    def __init__(self, values: Iterable[PrivateValue], public_slugs: Iterable[str] = ()):
+        texts: dict[str, _Entry] = {}
+        latin: dict[str, _Entry] = {}
+        self._numbers: dict[str, _Entry] = {}
+        whole: set[str] = set()  # number keys but those cut short by a digit
+        for value in values:
+            if value.kind == LATIN:
+                keys, table, minimum = {value.value}, latin, _MIN_LATIN
+            elif value.kind == NUMBER:
+                key = _number_key(value.value)
+                # A long number without its last digit is a leak too (private.LONG_NUMBER).
+                keys = {key, key[:-1]} if len(key) >= LONG_NUMBER else {key}
+                table, minimum = self._numbers, MIN_NUMBER
+                whole.add(key)
+            elif canonical(value.value).isdigit():
+                # A text value made of digits once separators go (a room 11-2-903)
+                # is a number: found as a digit run, never inside another (0.1129032).
+                keys, table, minimum = {canonical(value.value)}, self._numbers, MIN_DIGIT_TEXT
+            else:
+                keys, table, minimum = {canonical(value.value)}, texts, MIN_TEXT
+            for key in keys:
+                if len(key) >= minimum:
+                    table.setdefault(key, _Entry()).add(value)
+        # Text keys as UTF-8 bytes, one character each: pyahocorasick scans a
+        # trie node's children one by one, and over bytes no node has more than
+        # 256 of them, where a CJK alphabet gives the root thousands. UTF-8 is
+        # self-synchronising: a match never starts inside a character.
+        self._automaton = _automaton(
+            {key.encode("utf-8", "surrogatepass").decode("latin-1"): entry for key, entry in texts.items()}
+        )
+        self._latin = LatinFinder(latin.items())
+        self._public_slugs = frozenset(public_slugs)
+        # Every number key: no run holds one unless the page's digits do.
+        self._number_automaton = _automaton(self._numbers)
+        self._number_lengths = sorted({len(key) for key in self._numbers})
+        # A number told in pieces is looked for whole: two pieces that spell
+        # all but the last digit of one are more likely two other numbers.
+        self._pieces = {key: entry for key, entry in self._numbers.items() if key in whole}
+
+    def check(
+        self, path: str, data: bytes | str, scope: Collection[str] | None = None
+    ) -> None:
+        """Raise `LeakError` if the output `path` (relative to the output root)
+        or its content `data` contains a private value.
+
+        `scope`: ids of the cases whose text this single output carries; their
+        weak values are checked too. None: an aggregate output, strong values only.
+        """
+        self._check_name(path, scope)
+        self._check_content(path, data, scope)
+
+    def check_tree(self, root: Path, skip: Collection[str] = frozenset()) -> None:
+        """Check every file name under `root` and every file not in `skip`
+        (relative posix paths already checked when they were written)."""
+        for directory, dirnames, filenames in os.walk(root):
+            base = Path(directory).relative_to(root)
+            for name in dirnames:
+                self._check_name((base / name).as_posix(), None)
+            for name in filenames:
+                rel = (base / name).as_posix()
+                self._check_name(rel, None)
+                full = root / rel
+                if rel not in skip and full.is_file():
+                    self._check_content(rel, full.read_bytes(), None)
+
+    def _check_content(
+        self, path: str, data: bytes | str, scope: Collection[str] | None
+    ) -> None:
+        if isinstance(data, str):
+            texts = [data]
+        else:
+            texts = [data.decode("utf-8", errors="replace")]
+            lowered = path.lower()
+            if "gb2312" in lowered or "gbk" in lowered:
+                texts.append(data.decode("gbk", errors="replace"))  # GBK ⊃ GB2312
+        for text in texts:
+            value = self._find(text, scope)
+            if value is not None:
+                raise LeakError(path, value.case_id, value.field, value.masked())
+
+    def _check_name(self, path: str, scope: Collection[str] | None) -> None:
+        value = self._find(path, scope)
+        if value is None:
+            return
+        # Show the path only up to the first component that leaks.
+        parts = PurePosixPath(path).parts
+        shown = "…"
+        for i in range(len(parts)):
+            if self._find("/".join(parts[: i + 1]), scope) is not None:
+                shown = "/".join((*parts[:i], "…"))
+                break
+        raise LeakError(shown, value.case_id, value.field, value.masked(), in_name=True)
+
+    def _find(self, text: str, scope: Collection[str] | None) -> PrivateValue | None:
+        """The first private value found in `text`, or None."""
+        text = decode(text)
+        folded = canonical(text)
+        if self._automaton is not None:
+            for _end, entry in self._automaton.iter(folded.encode("utf-8", "surrogatepass").decode("latin-1")):
+                value = entry.hit(scope)
+                if value is not None:
+                    return value
+        for _start, _stop, entry in self._latin.find(text, self._public_slugs, folded):
+            value = entry.hit(scope)
+            if value is not None:
+                return value
+        if self._number_automaton is not None:
+            for view in digit_views(text):
+                value = self._find_numbers(view, scope)
+                if value is not None:
+                    return value
+        return None
+
+    def _find_numbers(self, folded: str, scope: Collection[str] | None) -> PrivateValue | None:
+        """The first private number in a view of `spelling.digit_views`."""
+        for pieces in number_pieces(folded):
+            for digits in joined_pieces(pieces):
+                entry = self._pieces.get(digits)
+                value = entry.hit(scope) if entry else None
+                if value is not None:
+                    return value
+        if next(self._number_automaton.iter(_NOT_DIGIT.sub(" ", _RUN_SEPARATOR.sub("", folded))), None) is None:
+            return None  # no run holds a number unless the page's digits do
+        for run in _NUMBER_RUN.finditer(folded):
+            if run.end() - run.start() < MIN_DIGIT_TEXT:
+                continue  # too short to hold a number worth guarding (dates, counts)
+            value = self._find_number(run.group(), scope)
+            if value is not None:
+                return value
+        return None
+
+    def _find_number(self, run: str, scope: Collection[str] | None) -> PrivateValue | None:
+        """A private number in one digit run.
+
+        A value must start where a digit group starts (after an optional
+        country code) and end where one ends, or be followed by an extension
+        of at most four digits. So a number standing apart ("… 138 3761 2045
+        12345") is found, and one inside a longer unbroken run of digits
+        (coordinates, long ids) is not.
+        """
+        groups = _NUMBER_GROUP.findall(run)
+        digits = "".join(groups).lower()
+        if len(digits) < MIN_DIGIT_TEXT:
+            return None
+        bounds = list(itertools.accumulate(map(len, groups), initial=0))
+        for start in bounds[:-1]:
+            for prefix in ("", *_COUNTRY_CODES):
+                if not digits.startswith(prefix, start):
+                    continue
+                begin = start + len(prefix)
+                for length in self._number_lengths:
+                    end = begin + length
+                    if end > len(digits):
+                        break
+                    entry = self._numbers.get(digits[begin:end])
+                    if entry is None:
+                        continue
+                    closing = bisect.bisect_left(bounds, end)  # the group boundary at or after `end`
+                    if bounds[closing] != end and (
+                        bounds[closing] - end > _MAX_EXTENSION or bounds[closing - 1] > begin
+                        or end - begin < MIN_NUMBER
+                    ):
+                        continue  # an extension runs on in the value's own last group, never in another
+                    value = entry.hit(scope)
+                    if value is not None:
+                        return value
+        return None

@@ -1,0 +1,184 @@
+"""The one place where raw case files become public data.
+
+`load_cases` reads, validates and anonymises a cases directory. What it
+returns holds only public objects, aggregate facts and the private values
+the output guard needs; the raw records die here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from functools import partial
+
+import ahocorasick
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hotline.load.anonymise import Anonymiser
+from hotline.load.cache import LoadCache
+from hotline.fingerprint import fingerprint
+from hotline.build.parallel import map_forked
+from hotline.load.privacy_checks import abbreviation_warnings
+from hotline.privacy.private import PrivateValue, record_values
+from hotline.problems import Problem
+from hotline.model import CaseFacts, CaseSet, District, Position, PublicCase, Registries
+from hotline.load.records import case_files, field_name, read_yaml
+from hotline.load.registries import load_registries
+from hotline.load.validate import Record, validate
+
+UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guard
+PRIVATE_KEYS = ("caller", "redact")  # top-level keys whose positions are not kept
+
+
+def load_cases(
+    cases_dir: Path,
+    tz: ZoneInfo,
+    progress: Callable[[int, int], None] | None = None,
+    cache: LoadCache | None = None,
+    processes: int = 1,
+    positions: bool = False,
+) -> tuple[CaseSet | None, list[Problem]]:
+    """Read every case under `cases_dir`; None and all problems if any.
+
+    `progress(done, total)` is called as case files are read. With a `cache`,
+    files whose bytes did not change since the last build are not read again.
+    Files are read, and records anonymised, by `processes` processes.
+    `positions`: also keep where each published case's fields are (for `hotline check`).
+    """
+    cache = cache or LoadCache(None)
+    cases_dir = Path(cases_dir)
+    if not cases_dir.is_dir():
+        return None, [Problem(str(cases_dir), 0, "", "案件目录不存在（请检查 CASES_PATH 或 --cases）")]
+    registries, problems = load_registries(cases_dir)
+    records: list[Record] = []
+    paths = case_files(cases_dir)
+    context = fingerprint(str(tz), registries and (registries.departments, registries.categories, registries.districts),
+                          os.getcwd(), positions)
+    keys = [(str(path), cache.file_digest(path), context) for path in paths]
+    unread = [path for path, key in zip(paths, keys) if not cache.has(key)]
+    cached = len(paths) - len(unread)
+    read_case = partial(_read_case, registries=registries, tz=tz, positions=positions)
+    read = dict(zip(unread, map_forked(read_case, unread, processes,
+                                       progress and (lambda done: progress(cached + done, len(paths))))))
+    if progress:
+        progress(len(paths), len(paths))
+    for path, key in zip(paths, keys):
+        record, found = cache.get(key, lambda: read.pop(path, None) or read_case(path))
+        if record:
+            records.append(record)
+            cache.keys[record.id] = key
+        problems += found
+    problems += _duplicate_ids(records)
+    if problems or registries is None:
+        return None, problems
+    result = _public(records, registries, cache, processes, positions)
+    cache.save()
+    return result, []
+
+
+def _read_case(
+    path: Path, registries: Registries | None, tz: ZoneInfo, positions: bool
+) -> tuple[Record | None, list[Problem]]:
+    """One case file read and validated: a record, or the problems in it.
+    A valid record keeps the line of every field only if `positions` asks."""
+    source, found = read_yaml(path)
+    if source.data is None:
+        return None, found
+    record, more = validate(source, registries, tz)
+    source.data = None  # the record holds what is needed; the raw tree only costs memory
+    reported = {p.field for p in found}
+    found += [p for p in more if p.field not in reported]
+    if found:
+        return None, found
+    if not positions:
+        source.lines = {("id",): source.line(("id",))}  # for a duplicate id; the rest is half a record's memory
+    return record, found
+
+
+def _duplicate_ids(records: list[Record]) -> list[Problem]:
+    """Ids used twice, also when they differ only in case (one URL on some disks)."""
+    first: dict[str, Record] = {}
+    problems = []
+    for r in records:
+        other = first.setdefault(r.id.lower(), r)
+        if other is not r:
+            same = "相同" if other.id == r.id else f"只有大小写不同（{other.id}）"
+            problems.append(r.source.problem(("id",), f"案件编号与 {other.source.name} 的编号{same}；每个案件的编号必须唯一"))
+    return problems
+
+
+def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int, positions: bool) -> CaseSet:
+    published = [r for r in records if r.published]
+    named = {r.district for r in published}
+    districts = tuple(d for d in registries.districts if d in named)
+    anonymiser = Anonymiser(records, registries)
+    keys = {r.id: (cache.keys.get(r.id), anonymiser.key) for r in published}
+    fresh = [r for r in published if not cache.has(keys[r.id])]
+    anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes)))
+    cases, values = [], []
+    for record in published:
+        case, private = cache.get(keys[record.id], lambda: anonymised.pop(record.id, None) or anonymiser.anonymise(record))
+        cases.append(case)
+        values += private
+    for record in records:
+        if not record.published:
+            values += record_values(record)
+    values += _unpublished_text([r for r in records if not r.published], cases)
+    cases.sort(key=lambda c: (c.resolved_at, c.received_at, c.id), reverse=True)
+    return CaseSet(
+        cases=tuple(cases),
+        facts=tuple(_facts(r, named) for r in records),
+        registries=registries,
+        districts=districts,
+        private_values=tuple(values),
+        positions={r.id: _position(r) for r in published} if positions else {},
+        warnings=tuple(w for r in published for w in abbreviation_warnings(r)) if positions else (),
+    )
+
+
+def _position(record: Record) -> Position:
+    lines = record.source.lines.items()
+    return Position(record.source.name, {field_name(p): n for p, n in lines if p and p[0] not in PRIVATE_KEYS})
+
+
+def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[PrivateValue]:
+    """Unpublished records' own words, so the guard proves none is written.
+
+    A line that a published case also says (boilerplate such as
+    经回访，反映人表示满意) is public anyway and is left out.
+    """
+    lines = {}
+    for record in records:
+        texts = {"complaint": record.complaint, **{f"handling[{i}].action": h.action for i, h in enumerate(record.handling)}}
+        for name, text in texts.items():
+            for line in (text or "").splitlines():
+                if len(line.strip()) >= UNPUBLISHED_TEXT_MIN:
+                    lines.setdefault(line.strip(), PrivateValue(line.strip(), record.id, name))
+    if lines:
+        automaton = ahocorasick.Automaton()
+        for line in lines:
+            automaton.add_word(line, line)
+        automaton.make_automaton()
+        for case in cases:
+            for text in case.texts().values():
+                for _, line in automaton.iter(text):
+                    lines.pop(line, None)
+    return list(lines.values())
+
+
+def _facts(record: Record, named: set[District]) -> CaseFacts:
+    return CaseFacts(
+        status=record.status,
+        published=record.published,
+        channel=record.channel,
+        received_at=record.received_at,
+        resolved_at=record.resolved_at if record.status == "resolved" else None,
+        category=record.category.name if record.category else None,
+        departments=tuple(dict.fromkeys(h.department.name for h in record.handling)),
+        district=record.district.name if record.district in named else None,
+        followup_result=record.followup["result"] if record.followup else None,
+        rehandled=record.rehandled,
+        supervision_level=record.supervision_level,
+    )

@@ -1,0 +1,144 @@
+"""Private values the build refuses, before anything is anonymised.
+
+A value the guard cannot protect, or that the site must print anyway, is
+refused with a message telling the clerk what to write instead, rather
+than published, or blanked out of every text:
+- a value too short or too common to guard (45, 无, a one-character word);
+- a value that is, or is part of, a public name the site prints (an
+  employer that is a handling department, a district, 满意);
+- a caller's given name in a place name of the case's own text (建国乡 of
+  张建国): it cannot be told apart from the name, and replacing it would
+  make the place unreadable.
+Messages never print a private value whole: only masked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from hotline.privacy.private import LATIN, NUMBER, PrivateValue, number_key, public_number_owner, record_values, unguardable
+from hotline.problems import Problem
+from hotline.model import SITE_WORDS, Registries
+from hotline.privacy.spelling import Finder, canonical
+
+# A given name followed by one of these is part of a place name: 建国路, 胜利乡.
+PLACE_CHARS = "省市区县乡镇村组路街巷道桥园山河湖湾庄店岗寨集屯铺营港关坝沟塘坪岭洼场站苑楼院厂寺畈冲"
+_FIELD_PART = re.compile(r"[^.\[\]]+|\[(\d+)\]")
+
+
+def privacy_problems(record: Any, registries: Registries) -> list[Problem]:
+    """Every problem with the private values a valid record declares."""
+    values = record_values(record)
+    problems = []
+    for value in values:
+        if value.kind == LATIN or value.field.endswith(".name"):
+            continue  # names are checked as names (names.name_problem)
+        why = unguardable(value)
+        if why:
+            problems.append(_problem(record, value.field, why))
+    problems += _public_collisions(record, values, registries)
+    problems += _given_names_in_places(record, values)
+    return sorted(set(problems))
+
+
+def _problem(record: Any, field: str, message: str) -> Problem:
+    path = tuple(int(m.group(1)) if m.group(1) else m.group() for m in _FIELD_PART.finditer(field))
+    return Problem(record.source.name, record.source.line(path), field, message)
+
+
+def public_names(registries: Registries) -> dict[str, str]:
+    """Every name the site prints whatever the cases say, canonical -> as written."""
+    words = [*registries.department_by_name, *registries.category_by_name, *registries.district_by_name, *SITE_WORDS]
+    return {canonical(w): w for w in words}
+
+
+def _public_collisions(record: Any, values: list[PrivateValue], registries: Registries) -> list[Problem]:
+    """Private values the site prints anyway: in a registry or the column's own words."""
+    public = public_names(registries)
+    joined = "|".join(public)
+    phones = {number_key(d.phone): d.name for d in registries.departments if d.phone}
+    problems = []
+    reported = set()
+    for value in values:
+        if value.kind == NUMBER:
+            owner = public_number_owner(number_key(value.value), phones)
+            if owner and value.field not in reported:  # once a field: 0376-6381234 and its 6381234
+                reported.add(value.field)
+                problems.append(_problem(record, value.field, f"号码（{value.masked()}）是{owner}公开的电话，"
+                                         "会随办理部门一起公开，无法保密；请写来电人自己的号码，或删去这一项"))
+            continue
+        key = canonical(value.value)
+        if value.kind == LATIN or len(key) < 2 or key not in joined:
+            continue
+        word = next(w for k, w in public.items() if key in k)
+        same = "就是" if canonical(word) == key else "是它的一部分："
+        problems.append(_problem(record, value.field, f"“{value.masked()}”{same}网站公开的名称“{word}”，会随之公开，"
+                                 "无法保密。请写得更具体（如单位写到科室），或删去这一项"))
+    return problems
+
+
+def _given_names_in_places(record: Any, values: list[PrivateValue]) -> list[Problem]:
+    """A caller's given name that a place character follows in the case's own text."""
+    names = [v for v in values if v.kind != LATIN and v.field.endswith(".name")]
+    given = Finder((v.value, v) for v in names if not v.strong)
+    if given.empty:
+        return []
+    whole = Finder((v.value, v) for v in names if v.strong)
+    problems = []
+    for field, text in _public_texts(record):
+        within_names = [(start, end) for start, end, _ in whole.find(text)]
+        for start, end, value in given.find(text):
+            if any(a <= start and end <= b for a, b in within_names):
+                continue  # part of the whole name, which is replaced whole
+            if end < len(text) and text[end] in PLACE_CHARS:
+                problems.append(_problem(record, field, (
+                    f"来电人的名字（{value.masked()}）出现在地名“{value.masked()}{text[end]}”里：无法分清是地名还是来电人，"
+                    f"匿名化会把它换成来电人的称呼。请改写这个地名（如“该{text[end]}”或写上级地名）")))
+    return problems
+
+
+def abbreviation_warnings(record: Any) -> list[Problem]:
+    """Warnings for words of the case's public text that look like a short form
+    of a caller's employer (市一院 for 信阳市第一人民医院): the guard knows the
+    full name only, so a short form is published unless it is in `redact`."""
+    warnings = []
+    for value in record_values(record):
+        if not value.field.endswith(".employer") or len(value.value) < 4:
+            continue
+        employer = value.value
+        for field, text in _public_texts(record):
+            for short in _short_forms(employer, text):
+                warnings.append(_problem(record, value.field, (
+                    f"警告：{field} 中的“{short}”像是来电人工作单位（{value.masked()}）的简称，输出检查只认得全称，"
+                    f"简称会原样公开；如果是，请把“{short}”写进 redact")))
+    return warnings
+
+
+def _short_forms(employer: str, text: str) -> list[str]:
+    """Words of `text`, two to six characters, that end as `employer` ends and
+    take their other characters from it in order, but are not part of it."""
+    found = []
+    for end in (i + 1 for i, char in enumerate(text) if char == employer[-1]):
+        for length in range(6, 1, -1):  # the longest first: 市一院, not 一院
+            word = text[max(end - length, 0) : end]
+            if len(word) == length and word not in employer and _in_order(word, employer) and word not in found:
+                found.append(word)
+                break
+    return found
+
+
+def _in_order(word: str, whole: str) -> bool:
+    rest = iter(whole)
+    return all(char in rest for char in word)
+
+
+def _public_texts(record: Any) -> list[tuple[str, str]]:
+    texts = [("complaint", record.complaint), ("place.area", record.area), ("caller_role", record.caller_role),
+             ("reporter", record.reporter)]
+    texts += [(f"headline[{i}]", h) for i, h in enumerate(record.headline)]
+    for i, h in enumerate(record.handling):
+        texts += [(f"handling[{i}].finding", h.finding), (f"handling[{i}].action", h.action)]
+    if record.followup:
+        texts.append(("followup.comment", record.followup.get("comment")))
+    return [(f, t) for f, t in texts if t]

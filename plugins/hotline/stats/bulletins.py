@@ -1,0 +1,189 @@
+"""The bulletins (市长热线简报): one per month with records, numbered 第N期 in
+order, a yearly report per year, their index and an Atom feed.
+
+A bulletin reports the records received in its month (the same grouping as
+stats.json's by_month), compares them with the calendar month before, lists
+the top categories and the month's department scoreboard, and prints a few
+of the month's published cases in column form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from jinja2 import Environment
+
+from hotline.model import CaseSet
+from hotline.stats.charts import monthly_categories_chart
+from hotline.dates import day_start
+from hotline.build.output import SiteWriter, root_of
+from hotline.model import CaseFacts, PublicCase
+from hotline.settings import HotlineSettings
+from hotline.stats.figures import Row, Standing, Statistics, as_of, group, month_key, percent, scoreboard, sort_count
+
+TOP_CATEGORIES = 5
+FEATURED = 3  # cases printed in a monthly bulletin
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One bulletin: a month (第N期) or a year (年度报告)."""
+
+    number: int | None  # 第N期; None for a yearly report
+    row: Row  # name (2013年1月 / 2013年), key (2013-01 / 2013) and figures
+    previous: Row | None  # the month or year before, when there was data before
+    categories: tuple[Row, ...]  # top categories, most valid calls first
+    standings: tuple[Standing, ...]
+    featured: tuple[PublicCase, ...]
+    updated: dt.datetime  # the day one of its records was last received or resolved
+
+    @property
+    def path(self) -> str:
+        return f"bulletins/{self.row.key}.html"
+
+    @property
+    def title(self) -> str:
+        if self.number is None:
+            return f"市长热线{self.row.name}年度报告"
+        return f"市长热线简报 第{self.number}期（{self.row.name}）"
+
+    @property
+    def summary(self) -> str:
+        """The figures in one sentence, as the bulletin opens."""
+        f = self.row.figures
+        return (
+            f"{self.row.name}共受理来电{f.records}件，其中有效来电{f.valid}件、无效来电{f.invalid}件；"
+            f"已办结{f.resolved}件，在办{f.in_progress}件。"
+            f"回访率{percent(f.followup_rate)}，满意率{percent(f.satisfaction_rate)}，"
+            f"按时办结率{percent(f.on_time_rate)}。"
+        )
+
+
+def write_bulletins(
+    cases: CaseSet,
+    stats: Statistics,
+    out: SiteWriter,
+    env: Environment,
+    settings: HotlineSettings,
+    helpers: dict[str, Any],
+) -> None:
+    """bulletins/YYYY-MM.html, bulletins/YYYY.html, bulletins/index.html and
+    bulletins/feed.atom.xml, from the published figures `stats`; `helpers`:
+    what the templates call to show figures."""
+    months = monthly_issues(cases, stats, settings)
+    years = yearly_issues(cases, stats, settings)
+    months_by_year = {y.row.key: [m for m in months if m.row.key[:4] == y.row.key] for y in years}
+    for issue in months:
+        out.write(issue.path, env.get_template("bulletin.html").render(
+            issue=issue, issues=months, root=root_of(issue.path), **helpers))
+    for issue in years:
+        year = issue.row.key
+        month_rows = tuple(m for m in stats.by_month if m.key[:4] == year)
+        out.write(issue.path, env.get_template("yearly.html").render(
+            issue=issue,
+            months=months_by_year[year],
+            month_rows=month_rows,
+            chart=monthly_categories_chart(stats.month_categories, stats.year_categories[year], month_rows,
+                                           id=f"year-{year}"),
+            districts=tuple(r for r in stats.year_districts[year] if r.figures.records),
+            channels=stats.year_channels[year],
+            root=root_of(issue.path),
+            **helpers,
+        ))
+    path = "bulletins/index.html"
+    out.write(path, env.get_template("bulletins_index.html").render(
+        months=months, years=years, months_by_year=months_by_year, root=root_of(path), **helpers))
+    out.write("bulletins/feed.atom.xml", feed(months, years, settings, str(out.context.get("SITEURL") or "")))
+
+
+def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
+    """A bulletin for every month with records, numbered from 1, oldest first."""
+    published = group(cases.cases, lambda c: (month_key(c),))
+    received = group(cases.facts, lambda f: (month_key(f),))
+    issues = []
+    previous = None
+    for row in stats.by_month:
+        if row.key in stats.month_categories:
+            number = len(issues) + 1
+            issues.append(_issue(number, row, previous, stats.month_categories[row.key],
+                                 stats.month_departments[row.key], received[row.key], published.get(row.key, []),
+                                 settings))
+        previous = row
+    return tuple(issues)
+
+
+def yearly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
+    """A report for every year with records, oldest first."""
+    received = group(cases.facts, lambda f: (str(f.received_at.year),))
+    issues = []
+    previous = None
+    for row in stats.by_year:
+        if row.key in stats.year_categories:
+            issues.append(_issue(None, row, previous, stats.year_categories[row.key],
+                                 stats.year_departments[row.key], received[row.key], [], settings))
+        previous = row
+    return tuple(issues)
+
+
+def _issue(number: int | None, row: Row, previous: Row | None, categories: tuple[Row, ...],
+           departments: tuple[Row, ...], records: list[CaseFacts], published: list[PublicCase],
+           settings: HotlineSettings) -> Issue:
+    top = tuple(sorted((c for c in categories if c.figures.valid), key=lambda c: -sort_count(c.figures.valid))
+                [:TOP_CATEGORIES])
+    return Issue(
+        number=number,
+        row=row,
+        previous=previous,
+        categories=top,
+        standings=scoreboard(departments, settings.min_sample),
+        featured=featured(published, top),
+        updated=day_start(as_of(records), settings.timezone),
+    )
+
+
+def featured(cases: list[PublicCase], top: tuple[Row, ...], n: int = FEATURED) -> tuple[PublicCase, ...]:
+    """Up to `n` cases, the latest resolved of each top category first, then the latest."""
+    chosen: list[PublicCase] = []
+    for category in top:
+        case = next((c for c in cases if c.category.name == category.name), None)
+        if case is not None:
+            chosen.append(case)
+    chosen += [c for c in cases if c not in chosen]
+    return tuple(chosen[:n])
+
+
+def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineSettings, site_url: str = "") -> bytes:
+    """An Atom feed of every bulletin and yearly report, newest first.
+
+    Ids are `urn:uuid:` names from the office and the path, as the case feeds
+    make theirs; links are absolute with SITEURL, relative to the feed without.
+    """
+    base = f"{site_url.rstrip('/')}/bulletins/" if site_url else ""
+    fg = FeedGenerator()
+    fg.id(_urn(settings, "bulletins/feed.atom.xml"))
+    fg.title(f"{settings.office}《市长热线简报》")
+    fg.subtitle("每月一期：受理、办结、回访和满意情况，部门三率排名，办理实例。")
+    fg.language("zh-CN")
+    fg.generator(settings.site_name)
+    fg.link(href=f"{base}index.html", rel="alternate")
+    fg.link(href=f"{base}feed.atom.xml", rel="self")
+    issues = sorted(months + years, key=lambda i: (i.updated, i.number is None, i.row.key))
+    fg.updated(max((i.updated for i in issues), default=dt.datetime(2000, 1, 1, tzinfo=settings.timezone)))
+    for issue in issues:  # feedgen puts the last added entry first
+        name = issue.path.removeprefix("bulletins/")
+        entry = fg.add_entry()
+        entry.id(_urn(settings, issue.path))
+        entry.title(issue.title)
+        entry.link(href=f"{base}{name}", rel="alternate")
+        entry.updated(issue.updated)
+        entry.author(name=settings.office)
+        entry.summary(issue.summary)
+    return fg.atom_str(pretty=True)
+
+
+def _urn(settings: HotlineSettings, path: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"hotline:{settings.office}/{path}").urn

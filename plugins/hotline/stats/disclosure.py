@@ -1,0 +1,358 @@
+"""Small counts are withheld: statistics must not tell of a single unpublished case.
+
+Statistics count every record, published or not, so a count of 1 or 2 for a
+category, department or district in a month tells a reader that one
+particular unpublished call exists. Every count from 1 to MIN_CELL - 1 of a
+row that names a category, department, district or channel (over all years,
+a year or a month) is shown as "<3" (primary suppression; 0 stays 0: nothing
+to hide). Counts by time alone (the whole, a year, a month) point at no
+place, office or subject and are always shown.
+
+A withheld count must not be recoverable from the others either. The cells
+of every table are tied by sums a reader can use:
+- within a row: records = invalid + valid, valid = in_progress + resolved;
+  resolved - published and records - published count the withheld and the
+  unpublished records, and published counts are public (the open data);
+- down a column: the months of a year add up to the year, the years, the
+  categories, the districts or the channels to the whole, the months (years)
+  of a category, district, channel or department to its year (its total).
+After withholding the small counts we work out, as a reader could, the least
+and most each unknown cell can be from these sums and what is shown ("<3":
+1 to MIN_CELL - 1; "×": a count withheld for this reason, at least MIN_CELL).
+While a small count (shown or not) is pinned to one value, the smallest
+non-zero shown count in a sum with it (or, failing that, in a sum with a cell
+the reader has pinned on the way) is withheld too, as "×" (complementary
+suppression), and the reader's reckoning starts again. Only counts by
+category, department, district or channel are withheld so: a count by time
+alone is a figure readers quote and is always shown, even where, with zeros
+beside it, it pins a small count (one month, one category, one call).
+
+Rates, shares and changes are shown only when every count they come from is
+shown, and orders use what is shown (`stats.sort_count`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hotline.stats.figures import Figures, Rates, Row, Statistics, Tally, statistics
+
+if TYPE_CHECKING:
+    from hotline.model import CaseSet
+    from hotline.settings import HotlineSettings
+
+SMALL = "small"  # 1 to MIN_CELL - 1: shown as <3
+COMPLEMENTARY = "complementary"  # withheld so that a small count cannot be worked out: ×
+DERIVED = "derived"  # a rate computed from a withheld count
+
+COUNTS = ("records", "invalid", "valid", "in_progress", "resolved", "published", "followed_up", "satisfied",
+          "on_time", "rehandled")
+RATES = {
+    "followup_rate": ("followed_up", "resolved"),
+    "satisfaction_rate": ("satisfied", "followed_up"),
+    "on_time_rate": ("on_time", "resolved"),
+    "rehandled_rate": ("rehandled", "resolved"),
+}
+# The counts each finer table prints (rates count as their two counts); the
+# other tables print every count (stats.json, the figures tables).
+CATEGORY_COUNTS = ("valid", "resolved", "followed_up", "satisfied")  # top categories, charts
+DEPARTMENT_COUNTS = ("records", "resolved", "followed_up", "satisfied", "on_time", "rehandled")  # scoreboards
+
+# Cells never shown but worked out from shown ones and the public cases.
+CELLS = COUNTS + ("withheld", "unpublished")
+ROW_SUMS = (
+    ("records", ("invalid", "valid")),
+    ("valid", ("in_progress", "resolved")),
+    ("resolved", ("published", "withheld")),
+    ("records", ("published", "unpublished")),
+    ("unpublished", ("invalid", "in_progress", "withheld")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """A count not shown: `reason` SMALL (1 to `below` - 1) or COMPLEMENTARY."""
+
+    reason: str
+    below: int
+
+    def __str__(self) -> str:
+        return f"<{self.below}" if self.reason == SMALL else "×"
+
+
+Count = int | Withheld
+
+
+@dataclass(frozen=True, slots=True)
+class Shown(Rates):
+    """A row's figures as published: the attributes of `stats.Figures`, a
+    withheld count as `Withheld`, a rate over a withheld count as None."""
+
+    records: Count
+    invalid: Count
+    valid: Count
+    in_progress: Count
+    resolved: Count
+    published: Count
+    followed_up: Count
+    satisfied: Count
+    on_time: Count
+    rehandled: Count
+
+    def totals(self) -> dict[str, int | None]:
+        return {name: v if isinstance(v, int) else None for name in COUNTS for v in [getattr(self, name)]}
+
+    def withheld(self) -> dict[str, str]:
+        """Why each count or rate is not shown, by name (stats.json's `suppressed`)."""
+        out = {name: v.reason for name in COUNTS for v in [getattr(self, name)] if isinstance(v, Withheld)}
+        for name, (part, whole) in RATES.items():
+            if part in out or whole in out:
+                out[name] = DERIVED
+        return out
+
+
+def shown(figures: Figures) -> Shown:
+    """Every count shown (MIN_CELL 1)."""
+    return Shown(**figures.totals())
+
+
+class Cells:
+    """The counts of every table as one set of cells tied by sums, and the
+    reckoning a reader can do with them."""
+
+    def __init__(self, min_cell: int):
+        self.min_cell = min_cell
+        self.value: list[int] = []
+        self.printed: list[bool] = []
+        self.sensitive: list[bool] = []
+        self.sums: list[tuple[int, tuple[int, ...]]] = []  # (whole, parts)
+
+    def row(self, figures: Figures, printed: tuple[str, ...], sensitive: bool) -> dict[str, int]:
+        """Add a row's cells and the sums within it; returns the cell of each name.
+        `sensitive`: the row names a category, department, district or channel."""
+        values = {**figures.totals(), "withheld": figures.resolved - figures.published,
+                  "unpublished": figures.records - figures.published}
+        ids = {}
+        for name in CELLS:
+            ids[name] = len(self.value)
+            self.value.append(values[name])
+            self.printed.append(name in printed)
+            self.sensitive.append(sensitive)
+        self.sums += [(ids[whole], tuple(ids[p] for p in parts)) for whole, parts in ROW_SUMS]
+        return ids
+
+    def add_up(self, whole: dict[str, int], parts: list[dict[str, int]]) -> None:
+        """Rows `parts` add up to row `whole`, cell by cell."""
+        if parts:
+            self.sums += [(whole[name], tuple(p[name] for p in parts)) for name in CELLS]
+
+    def solve(self) -> list[str | None]:
+        """For each cell: None (shown), SMALL or COMPLEMENTARY."""
+        small = [s and 1 <= v < self.min_cell for v, s in zip(self.value, self.sensitive)]
+        state = [SMALL if p and s else None for p, s in zip(self.printed, small)]
+        self.top = max(self.value, default=0)  # no count is more than all records (the whole is shown)
+        self._sums_of: list[list[int]] = [[] for _ in self.value]
+        for k, (whole, parts) in enumerate(self.sums):
+            for c in (whole, *parts):
+                self._sums_of[c].append(k)
+        protected = [i for i, s in enumerate(small) if s]
+        while True:
+            self._close(state, small)
+            lo, hi = self._bounds(state)
+            disclosed = [i for i in protected if lo[i] == hi[i]]
+            if not disclosed:
+                return state
+            choice = {i: self._complement(i, state, lo, hi, set()) for i in disclosed}
+            protected = [i for i in protected if choice.get(i, -1) is not None]  # None: nothing left to withhold
+            for j in set(choice.values()) - {None}:
+                state[j] = COMPLEMENTARY
+
+    def _close(self, state: list[str | None], small: list[bool]) -> None:
+        """The plain rule, to a fixpoint: a sum whose only unknown cell is a
+        withheld count (or a small one never shown) gets its smallest non-zero
+        shown count withheld too. Cheap, and most of what `solve` needs."""
+        queue = deque(range(len(self.sums)))
+        queued = set(queue)
+        while queue:
+            k = queue.popleft()
+            queued.discard(k)
+            whole, parts = self.sums[k]
+            members = (whole, *parts)
+            unknown = [c for c in members if not (self.printed[c] and state[c] is None)]
+            if len(unknown) != 1 or not (state[unknown[0]] or small[unknown[0]]):
+                continue
+            shown = [(self.value[c], c) for c in members if self._may_withhold(c, state)]
+            if shown:
+                c = min(shown)[1]
+                state[c] = COMPLEMENTARY
+                for k2 in self._sums_of[c]:
+                    if k2 not in queued:
+                        queue.append(k2)
+                        queued.add(k2)
+
+    def _may_withhold(self, c: int, state: list[str | None]) -> bool:
+        """Whether cell `c` may be withheld to protect another: a shown,
+        non-zero count by category, department, district or channel. Counts by
+        time alone (the whole, a year's, a month's) are the figures readers
+        quote, the LED screen shows and newspapers print: never withheld."""
+        return self.printed[c] and state[c] is None and self.value[c] > 0 and self.sensitive[c]
+
+    def _domain(self, i: int, state: list[str | None]) -> tuple[int, int]:
+        """What a reader knows of cell `i` before any reckoning."""
+        if self.printed[i] and state[i] is None:
+            return self.value[i], self.value[i]
+        if self.printed[i] and state[i] == SMALL:
+            return 1, self.min_cell - 1
+        if self.printed[i]:  # complementary: never 0, and never small where small ones are <3
+            return (self.min_cell if self.sensitive[i] else 1), self.top
+        return 0, self.top
+
+    def _bounds(self, state: list[str | None]) -> tuple[list[int], list[int]]:
+        """The least and most each cell can be, for a reader who sees the cells `state` shows."""
+        lo, hi = map(list, zip(*(self._domain(i, state) for i in range(len(self.value))))) if self.value else ([], [])
+        queue = deque(k for k, (w, parts) in enumerate(self.sums) if any(lo[c] != hi[c] for c in (w, *parts)))
+        queued = set(queue)
+        while queue:
+            k = queue.popleft()
+            queued.discard(k)
+            whole, parts = self.sums[k]
+            sum_lo, sum_hi = sum(lo[p] for p in parts), sum(hi[p] for p in parts)
+            changed = []
+            if sum_lo > lo[whole] or sum_hi < hi[whole]:
+                lo[whole], hi[whole] = max(lo[whole], sum_lo), min(hi[whole], sum_hi)
+                changed.append(whole)
+            for p in parts:
+                least = lo[whole] - (sum_hi - hi[p])
+                most = hi[whole] - (sum_lo - lo[p])
+                if least > lo[p] or most < hi[p]:
+                    lo[p], hi[p] = max(lo[p], least), min(hi[p], most)
+                    changed.append(p)
+            for c in changed:
+                if lo[c] > hi[c]:
+                    raise RuntimeError(f"disclosure: the sums do not hold (cell {c})")
+                for k2 in self._sums_of[c]:
+                    if k2 not in queued:
+                        queue.append(k2)
+                        queued.add(k2)
+        return lo, hi
+
+    def _pins(self, k: int, i: int, state: list[str | None], lo: list[int], hi: list[int]) -> bool:
+        """Whether sum `k` alone, with what is known of its other cells, gives cell `i` one value."""
+        whole, parts = self.sums[k]
+        if i == whole:
+            least, most = sum(lo[p] for p in parts), sum(hi[p] for p in parts)
+        else:
+            others = [p for p in parts if p != i]
+            least, most = lo[whole] - sum(hi[p] for p in others), hi[whole] - sum(lo[p] for p in others)
+        first, last = self._domain(i, state)
+        return max(least, first) == min(most, last)
+
+    def _complement(self, i: int, state: list[str | None], lo: list[int], hi: list[int], seen: set[int]) -> int | None:
+        """A shown count to withhold so that cell `i` is no longer pinned: the
+        smallest non-zero one in a sum that pins it; failing that, one that
+        frees a cell pinned on the way; failing that, the smallest in any sum
+        with it. None if there is none."""
+        seen.add(i)
+        pinning = [k for k in self._sums_of[i] if self._pins(k, i, state, lo, hi)] or self._sums_of[i]
+        members = [c for k in pinning for c in (self.sums[k][0], *self.sums[k][1])]
+        candidates = [(self.value[c], c) for c in members if self._may_withhold(c, state)]
+        if candidates:
+            return min(candidates)[1]
+        for c in members:
+            if c not in seen and lo[c] == hi[c] and not (self.printed[c] and state[c] is None):
+                found = self._complement(c, state, lo, hi, seen)
+                if found is not None:
+                    return found
+        return None
+
+
+def suppress(stats: Statistics, min_cell: int) -> Statistics:
+    """`stats` as published: every row's figures `Shown`, small counts and
+    those they could be worked out from withheld."""
+    if min_cell <= 1:
+        return _rebuild(stats, shown)
+    cells = Cells(min_cell)
+    placed: dict[int, tuple[dict[str, int], tuple[str, ...]]] = {}  # id(figures) -> its cells, printed counts
+
+    def add(figures: Figures, printed: tuple[str, ...], sensitive: bool) -> dict[str, int]:
+        placed[id(figures)] = (cells.row(figures, printed, sensitive), printed)
+        return placed[id(figures)][0]
+
+    def table(rows: tuple[Row, ...], printed: tuple[str, ...] = COUNTS, sensitive: bool = True) -> dict[str, dict[str, int]]:
+        """The cells of each row by its key (its name for 其他 and 未分类)."""
+        return {r.key or r.name: add(r.figures, printed, sensitive) for r in rows}
+
+    total = add(stats.totals, COUNTS, False)
+    whole = {name: table(getattr(stats, name), sensitive=name not in ("by_month", "by_year"))
+             for name in Statistics.BREAKDOWNS}
+    printed = {"month_categories": CATEGORY_COUNTS, "year_categories": CATEGORY_COUNTS,
+               "month_departments": DEPARTMENT_COUNTS, "year_departments": DEPARTMENT_COUNTS}
+    finer = {name: {key: table(rows, printed.get(name, COUNTS)) for key, rows in getattr(stats, name).items()}
+             for name in Statistics.FINER}
+    for name in ("by_year", "by_category", "by_district", "by_channel"):
+        cells.add_up(total, list(whole[name].values()))
+    for year, ids in whole["by_year"].items():
+        cells.add_up(ids, [m for key, m in whole["by_month"].items() if key[:4] == year])
+    for key, parts in finer["month_categories"].items():
+        cells.add_up(whole["by_month"][key], list(parts.values()))
+    for name in ("year_categories", "year_districts", "year_channels"):
+        for year, parts in finer[name].items():
+            cells.add_up(whole["by_year"][year], list(parts.values()))
+
+    def across(wholes: dict[str, dict[str, int]], periods: list[dict[str, dict[str, int]]]) -> None:
+        """Each name's row in `wholes` is the sum of its rows in `periods`."""
+        for name, ids in wholes.items():
+            cells.add_up(ids, [p[name] for p in periods if name in p])
+
+    for by, per_year in (("by_category", "year_categories"), ("by_district", "year_districts"),
+                         ("by_channel", "year_channels"), ("by_department", "year_departments")):
+        across(whole[by], list(finer[per_year].values()))
+    for per_year, per_month in (("year_categories", "month_categories"), ("year_departments", "month_departments")):
+        for year, rows in finer[per_year].items():
+            across(rows, [parts for key, parts in finer[per_month].items() if key[:4] == year])
+    state = cells.solve()
+
+    def show(figures: Figures) -> Shown:
+        ids, row_printed = placed[id(figures)]
+        values: dict[str, Count] = {}
+        for name in COUNTS:
+            i = ids[name]
+            if name not in row_printed:  # never printed: withheld like a complementary cell
+                values[name] = Withheld(COMPLEMENTARY, min_cell)
+            else:
+                values[name] = cells.value[i] if state[i] is None else Withheld(state[i], min_cell)
+        return Shown(**values)
+
+    return _rebuild(stats, show)
+
+
+def _rebuild(stats: Statistics, show: Callable[[Figures], Shown]) -> Statistics:
+    """`stats` with the figures of every row as `show` gives them."""
+
+    def table(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+        return tuple(Row(r.name, r.key, show(r.figures)) for r in rows)
+
+    return Statistics(
+        totals=show(stats.totals),
+        **{name: table(getattr(stats, name)) for name in Statistics.BREAKDOWNS},
+        as_of=stats.as_of,
+        **{name: {k: table(rows) for k, rows in getattr(stats, name).items()} for name in Statistics.FINER},
+    )
+
+
+_last: list = []  # [(cases, deadline_days, min_cell), statistics]: the last build's
+
+
+def site_statistics(cases: CaseSet, settings: HotlineSettings) -> Statistics:
+    """The published statistics of a build's records, worked out once for
+    every output that shows them (pages, bulletins, stats.json, home page,
+    LED screens)."""
+    if _last and _last[0][0] is cases and _last[0][1:] == (settings.deadline_days, settings.min_cell):
+        return _last[1]
+    tallied = Tally(cases.facts, settings.deadline_days)
+    result = suppress(statistics(tallied, cases.registries, cases.districts), settings.min_cell)
+    _last[:] = [(cases, settings.deadline_days, settings.min_cell), result]
+    return result

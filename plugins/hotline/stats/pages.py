@@ -1,0 +1,82 @@
+"""The statistics outputs: stats/stats.json, the statistics page with its
+charts (stats/index.html) and the department scoreboard
+(stats/departments.html); then the bulletins, from the same figures."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import Environment
+
+from hotline.stats import bulletins
+from hotline.site import templating
+from hotline.site import urls
+from hotline.stats.charts import districts_chart, monthly_categories_chart, monthly_rates_chart
+from hotline.model import CaseSet
+from hotline.dates import day_start
+from hotline.stats.disclosure import Shown, site_statistics
+from hotline.build.output import SiteWriter, root_of
+from hotline.model import Category, Department, District
+from hotline.settings import HotlineSettings
+from hotline.stats.figures import Row, Statistics, count_change, percent, rate, rate_change, scoreboard
+
+_LISTINGS = {
+    "category": lambda r: urls.category_url(Category(r.name, r.key)),
+    "department": lambda r: urls.department_url(Department(r.name, r.key)),
+    "district": lambda r: urls.district_url(District(r.name, r.key)),
+}
+
+
+def row_url(kind: str, row: Row) -> str | None:
+    """The listing page of a category, department or district row; None for 其他/未分类."""
+    return None if row.key is None else _LISTINGS[kind](row)
+
+
+# What the templates call to show a figure: one way everywhere.
+HELPERS = {"percent": percent, "count_change": count_change, "rate_change": rate_change, "share": rate, "row_url": row_url}
+
+
+def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+    """Write stats.json, the pages and the bulletins from the published figures."""
+    templating.install(env)  # cn_date, and the filters _column.html needs
+    stats = site_statistics(cases, settings)
+    out.write("stats/stats.json", stats_json(stats, settings))
+    path = "stats/index.html"
+    charts = (
+        monthly_categories_chart(stats.month_categories, stats.by_category, stats.by_month),
+        monthly_rates_chart(stats.by_month),
+        districts_chart(stats.by_district),
+    )
+    page = env.get_template("stats.html").render(stats=stats, charts=charts, root=root_of(path), **HELPERS)
+    out.write(path, page)
+    path = "stats/departments.html"
+    page = env.get_template("scoreboard.html").render(
+        stats=stats, standings=scoreboard(stats.by_department, settings.min_sample), root=root_of(path), **HELPERS
+    )
+    out.write(path, page)
+    bulletins.write_bulletins(cases, stats, out, env, settings, HELPERS)
+
+
+def rates(f: Shown) -> dict[str, float | None]:
+    """The rates stats.json carries: the three of `Figures.rates()` and the rehandled share."""
+    return {**f.rates(), "rehandled_rate": f.rehandled_rate}
+
+
+def stats_json(stats: Statistics, settings: HotlineSettings) -> str:
+    """stats/stats.json; its shape is schema/stats.schema.json. A withheld
+    count or rate is null, and `suppressed` says why."""
+
+    def figures(f: Shown) -> dict[str, Any]:
+        return {"totals": f.totals(), "rates": rates(f), "suppressed": f.withheld()}
+
+    data = {
+        "generated_at": day_start(stats.as_of, settings.timezone).isoformat() if stats.as_of else None,
+        "deadline_days": settings.deadline_days,
+        "min_sample": settings.min_sample,
+        "min_cell": settings.min_cell,
+        **figures(stats.totals),
+        **{name: [{"name": r.name, "key": r.key, **figures(r.figures)} for r in getattr(stats, name)]
+           for name in Statistics.BREAKDOWNS},
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

@@ -23,7 +23,7 @@ PLUGINS = ["hotline"]
 # The cases directory (relative to this file's folder, or absolute).
 CASES_PATH = "cases_data"
 
-# Everything of the hotline plugin; see README.md, "设置".
+# Everything of the hotline plugin; see docs/settings.md.
 HOTLINE = {
     "OFFICE": "信阳市市长热线办公室",
     "CITY": "信阳市",
@@ -32,7 +32,7 @@ HOTLINE = {
     "PER_PAGE": 20,
 }
 
-# Cases are not Pelican articles (see ../shared/DESIGN.md): no blog outputs.
+# Cases are not Pelican articles (see docs/architecture.md): no blog outputs.
 DIRECT_TEMPLATES = []
 PAGE_URL = "pages/{slug}.html"
 PAGE_SAVE_AS = "pages/{slug}.html"

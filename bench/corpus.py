@@ -1,6 +1,6 @@
 """Word lists and sentence templates for synthetic hotline cases.
 
-Modelled on the column "市长热线 12345" (see ../shared/seed-newspaper-column.txt)
+Modelled on the column "市长热线 12345" (the newspaper page the project comes from)
 and the sample cases in cases_data/. Templates take `str.format` fields:
 {loc} a public place (community, village), {road} and {road2} road names,
 {n} a small count, {big} tens, {hund} hundreds, {m} months, {amt} an amount

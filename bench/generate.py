@@ -4,7 +4,7 @@
 
 writes DIR/departments.yaml, DIR/categories.yaml, DIR/districts.yaml (copied
 from cases_data/) and DIR/YYYY/MM/<id>.yaml, one case per file as in
-../shared/CASE_FORMAT.md: about 90% resolved and published, 2% withheld, 4% in
+docs/case-format.md: about 90% resolved and published, 2% withheld, 4% in
 progress, 4% invalid calls; callers with private details (compound surnames,
 phones in varied spellings, addresses with building and room numbers, ID
 numbers with valid checksums), some of them planted in the complaint text,

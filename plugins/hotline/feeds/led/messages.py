@@ -127,7 +127,7 @@ class Composer:
             shown = "、".join(ids[:5]) + (f" 等 {len(ids)} 个案件" if len(ids) > 5 else "")
             log.warning(
                 "LED 屏 %s：“%s”（U+%04X）不能用 %s 显示，已显示为“%s”；案件 %s。"
-                "可把这块屏的 CHARSET 设为 GBK，或在 REPLACE 中写替代文字（见 README “LED 屏”）。",
+                "可把这块屏的 CHARSET 设为 GBK，或在 REPLACE 中写替代文字（见 docs/led.md）。",
                 self.screen.name, char, ord(char), self.screen.charset.upper(), PLACEHOLDER, shown or "（非案件文字）",
             )
 

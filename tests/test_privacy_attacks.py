@@ -290,7 +290,7 @@ def name_attack(label: str, spell, gender: str = "female", where=("complaint", "
     secrets = name_secrets(name)
     if spelling != "其他":
         secrets.append(Secret("compact", compact(spelling), "the spelling planted"))
-    if re.search(r"[A-Za-z]", spelling):
+    if re.search(r"[A-Za-z]", re.sub(r"</?[A-Za-z]+\s*/?>", "", spelling)):  # a tag's letters are no secret
         secrets.append(Secret("latin", needle("latin", spelling), "the spelling planted, in Latin letters"))
     keep = [(case_id, w) for w in NAME_KEEP] if "complaint" in where else []
     return Attack(f"name-{label}", "names", {f"{case_id}.yaml": case}, secrets, keep, expect)
@@ -1134,68 +1134,20 @@ def verdict(attack: Attack, outcome: Outcome) -> list[str]:
 
 FINDINGS: dict[str, str] = {
     # Names
-    "name-tag-bold": "leak: 何<b></b>丽<b></b>华 printed as text: the tag's letters split the name for the anonymiser and guard",
-    "name-tag-br": "leak: 何丽<br/>华 printed as text: the tag's letters split the name",
-                                          "PYTHONHASHSEED): Ayiguli/Eyiguli/Ayikuli … Maimaiti/Maimaichi published",
     # Phones and other numbers
     "phone-undeclared-chinese-numerals-spaced": "leak: 一 五 一 零 … (numerals one by one with spaces) published",
     "phone-declared-cut-first-digit": "leak: the mobile without its leading 1 (10 digits, lossless) published",
-    "id-undeclared-four-spaces": "leak: undeclared ID with 4-space gaps (separator runs > 3) published",
-    "id-undeclared-old-15-digits-spaced": "leak: undeclared 15-digit ID with spaces published (id15 has no separators)",
     "card-undeclared-failing-luhn": "leak: an undeclared 19-digit card number failing Luhn (a typo) published",
-    "qq-qq-wei-colon": "leak: QQ号码为：NNN (two signs before the number) published",
-    "qq-qq-spaced-digits": "leak: QQ号 283 116 591 (spaced digits) published",
-    "qq-q-hao": "leak: Q号NNN published",
-    "wechat-wechat-weixinhao-wei": "leak: 微信号为：id published",
-    "plate-undeclared-spaced-digits": "leak: 豫 S 1 8 … (spaced plate) published",
-    "plate-undeclared-learner-plate": "leak: 豫S1234学 (learner/police plate, 4 digits + 学) published",
-    "plate-undeclared-without-province": "leak: 车牌号S12345 (no province char) published",
     "plate-undeclared-province-name": "leak: 河南S12345 (province name, not abbreviation) published",
-    "email-undeclared-upper-case-words": "leak: 'x AT qq DOT com' (upper-case words) published",
-    "email-undeclared-spaces-around": "leak: 'x @ qq . com' (spaces around the dot) published",
-    "email-undeclared-braces": "leak: 'x{at}qq{dot}com' published",
-    "email-undeclared-quan-for-at": "leak: 'x圈qq点com' published",
-    "email-undeclared-hash-hash": "leak: 'x#qq#com' published",
-    "email-undeclared-a-in-parentheses": "leak: 'x(a)qq.com' published",
-    "email-undeclared-xiaolaoshu": "leak: 'x小老鼠qq点com' published",
-    "email-declared-quan-for-at": "leak: declared e-mail written 'x圈qq点com' published",
-    "email-declared-a-in-parentheses": "leak: declared e-mail written 'x(a)qq.com' published",
-    "email-declared-xiaolaoshu": "leak: declared e-mail written 'x小老鼠qq点com' published",
-    "address-undeclared-chinese-numerals": "leak: 三号楼四单元 kept (only the room goes) where 3号楼4单元 goes whole",
-    "address-undeclared-with-di": "leak: 第五栋 (building in Chinese numerals) kept where 5栋 goes",
-    "address-undeclared-building-ten-in-numerals": "leak: 十五号楼五单元 kept (十 is no digit) where 15号楼5单元 goes",
     "address-declared-with-di": "leak: declared address, text 第四栋… leaves 第四栋 (building number)",
-    "address-declared-building-ten-in-numerals": "leak: declared 15号楼…, text 十五号楼… leaves 十五号楼 (building number)",
     "employer-short-name": "leak: employer 信阳市宏达N商贸有限公司 written 宏达N商贸 published",
     "employer-company": "leak: employer written 宏达N公司 published",
     "employer-city-short": "leak: employer written 信阳宏达N published",
     # Readability
-    "readability-given-name-jianguo-in-beilu": "over-redaction: 建国北路 -> 张先生北路 (only the next char is checked for a place)",
-    "readability-given-name-jianguo-in-jianguo-yilai": "over-redaction: 建国以来 -> 张先生以来",
-    "readability-given-name-guoqing-in-guoqingjie": "over-redaction: 国庆节期间 -> 李先生节期间",
-    "readability-given-name-lihua-in-meili-huaxia": "over-redaction: 美丽华夏 -> 美何女士夏",
-    "readability-plate-pattern-on-new-iphone": "over-redaction: 新iPhone / 新Windows taken for plates, blanked",
     "readability-room-pattern-on-floor-area": "over-redaction: 5楼1000平方米 and 300房间 taken for rooms, blanked",
-    "readability-pinyin-name-guanli-vs-category-slug": "false refusal: guard finds 关丽 'guanli' in hu-ji-guan-li.atom.xml links",
-    "readability-pinyin-name-guanzhi-vs-department-slug": "false refusal: guard finds 管志 'guanzhi' in a department slug link",
-    "readability-pinyin-name-shicheng-vs-department-slug": "false refusal: guard finds 石成 'shicheng' in a department slug link",
     # Refusals
     "refuse-phone-site-hotline-number": "unclear: caller.phone 8912345 (a site hotline) stops only in the guard, no advice",
     "refuse-address-site-city": "unclear: caller.address 信阳市 (site city) stops only in the guard, no advice",
-    "refuse-address-buqingchu": "unclear: caller.address 不清楚 stops only in the guard (on pages/process.html)",
-    "refuse-employer-retired": "not refused: employer 退休 accepted, 退休职工 blanked in other cases",
-    "refuse-employer-jobless": "not refused: employer 无业 accepted, 无业游民 blanked in other cases",
-    "refuse-occupation-farmer": "not refused: occupation 农民 accepted, 农民工 blanked in other cases",
-    "refuse-employer-hospital": "not refused: employer 医院 accepted, 医院门口 blanked in other cases",
-    "refuse-age-with-unit": "not refused: age '45岁' accepted, 年满45岁 blanked in other cases",
-    "refuse-age-in-chinese-numerals": "not refused: age 四十五 accepted, 四十五分钟 blanked in other cases",
-    "refuse-floor-with-unit": "not refused: floor '3楼' accepted, 3楼楼道灯 blanked in other cases",
-    "refuse-phone-weitigong": "not refused: phone 未提供 accepted, 未提供维修记录 blanked in other cases",
-    "refuse-phone-weiliu": "not refused: phone 未留 accepted, 未留发票 blanked in other cases",
-    "refuse-name-nickname-laohe": "not refused: caller.name 老何 accepted, published as 老先生",
-    "refuse-name-xiaohe": "not refused: caller.name 小何 accepted, published as 小先生",
-    "refuse-name-niming": "unclear: caller.name 匿名 (empty word, names skip the check) stops only in the guard",
-    "refuse-name-buxiang": "unclear: caller.name 不详 (empty word, names skip the check) stops only in the guard",
     "refuse-case-id-holds-the-phone": "guard message prints the case id XY-13837612777, i.e. the phone; id not refused in validation",
 }
 

@@ -41,7 +41,7 @@ from hotline.load.validate import validate
 TZ = ZoneInfo("Asia/Shanghai")
 SURNAMES = ["何", "张", "王", "李", "赵", "孙", "欧阳", "司马", "诸葛", "上官"]
 GIVEN = "丽华建伟芳娜敏静秀英强军磊洋勇艳杰涛超霞"
-FILLER = ["小区近期经常停水", "夜间路灯不亮", "噪音扰民", "门前道路破损", "垃圾无人清运", "经核实", "已安排维修", "反映人表示满意", "。", "，"]
+FILLER = ["近期经常停水", "夜间路灯不亮", "噪音扰民", "门前道路破损", "垃圾无人清运", "经核实", "已安排维修", "反映人表示满意", "。", "，"]
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 SITES = itertools.count()
 

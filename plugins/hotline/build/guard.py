@@ -173,7 +173,8 @@ class Guard:
             {key.encode("utf-8", "surrogatepass").decode("latin-1"): entry for key, entry in texts.items()}
         )
         self._latin = LatinFinder(latin.items())
-        self._public_slugs = frozenset(public_slugs)
+        slugs = sorted(set(public_slugs), key=len, reverse=True)
+        self._slugs = re.compile("(?<![a-z0-9])(?:" + "|".join(map(re.escape, slugs)) + ")(?![a-z0-9])") if slugs else None
         # Every number key: no run holds one unless the page's digits do.
         self._number_automaton = _automaton(self._numbers)
         self._number_lengths = sorted({len(key) for key in self._numbers})
@@ -244,10 +245,12 @@ class Guard:
                 value = entry.hit(scope)
                 if value is not None:
                     return value
-        for _start, _stop, entry in self._latin.find(text, self._public_slugs, folded):
-            value = entry.hit(scope)
-            if value is not None:
-                return value
+        if self._latin.might_find(folded):
+            public = self._slugs.sub(" ", text) if self._slugs else text  # shi-he-qu may spell a name by chance
+            for _start, _stop, entry in self._latin.find(public):
+                value = entry.hit(scope)
+                if value is not None:
+                    return value
         if self._number_automaton is not None:
             for view in digit_views(text):
                 value = self._find_numbers(view, scope)

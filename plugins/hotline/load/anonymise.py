@@ -41,8 +41,8 @@ _D = r"[0-9]"
 _SEP = r"(?:[\s.\-‐‑–—―,、~*:+·•‧∙/_]{1,3})?"
 # Between the digits of a long number (an ID, a bank card): a space, a dash or
 # a dot, never a comma, which lists numbers (6381234，0376-6381234).
-_GROUP = r"[ .\-‐‑–—]?"
-_NUM_CN = r"[0-9十百]"
+_GROUP = r"[ .\-‐‑–—]{0,4}"
+_NUM_CN = r"[0-9十百〇零一二三四五六七八九两]"
 # What the patterns find, by group name: (label in messages, kind). One regex
 # with one alternative per pattern scans each text once; earlier alternatives
 # win where two could start at the same place (an ID before a bank card).
@@ -57,20 +57,25 @@ PATTERN_KINDS = {
     "account": ("QQ或微信号", TEXT),
     "room": ("门牌号", TEXT),
 }
+_AT = r"(?:\s*[@＠]\s*|\s+(?i:at)\s+|\s*[(\[{](?i:at|a)[)\]}]\s*|\s*(?:艾特|圈|小老鼠)\s*|#)"
+_DOT = r"(?:\s*\.\s*|。|\s+(?i:dot)\s+|\s*[(\[{](?i:dot)[)\]}]\s*|点|#)"
+_PROVINCE = "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
 PATTERNS = re.compile("|".join([
-    r"(?P<email>[A-Za-z0-9._%+\-]+(?:\s*@\s*|\s+at\s+|\s*[(\[]at[)\]]\s*|\s*艾特\s*|#)[A-Za-z0-9\-]+"
-    r"(?:(?:\.|。|\s+dot\s+|\s*[(\[]dot[)\]]\s*|点)[A-Za-z0-9\-]+)*(?:\.|。|\s+dot\s+|\s*[(\[]dot[)\]]\s*|点)[A-Za-z]{2,})",
+    rf"(?P<email>[A-Za-z0-9._%+\-]+{_AT}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT}[A-Za-z]{{2,}}(?![A-Za-z]))",
     rf"(?P<id18>(?<![0-9A-Za-z])(?:{_D}{_GROUP}){{17}}[0-9Xx](?![0-9A-Za-z]))",
     rf"(?P<mobile>(?<![0-9])(?:(?:\+|00)?86{_SEP})?(?:\(1[3-9]{_D}\)|1[3-9]{_D})(?:{_SEP}{_D}){{8}}(?![0-9]))",
     rf"(?P<card>(?<![0-9])(?:{_D}{_GROUP}){{15,18}}{_D}(?![0-9]))",
-    rf"(?P<id15>(?<![0-9]){_D}{{15}}(?![0-9]))",
+    rf"(?P<id15>(?<![0-9])(?:{_D}{_GROUP}){{14}}{_D}(?![0-9]))",
     rf"(?P<landline>(?<![0-9])(?:[（(]0{_D}{{2,3}}[)）]|0{_D}{{2,3}}){_SEP}{_D}(?:{_SEP}{_D}){{6,7}}(?![0-9]))",
-    r"(?P<plate>[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s?[A-Za-z][ ·•・.\-]?"
-    r"[A-Za-z0-9]{5,6}(?![A-Za-z0-9]))",
-    r"(?P<account>(?i:qq|扣扣|企鹅|微信|wechat|weixin|vx|v信)(?:号码|号)?\s*[:：是为]?\s*(?P<account_id>[A-Za-z0-9_\-]{5,20}))",
+    # A plate has a digit among its five or six (豫S12345, 豫 S 1 2 3 4 5, 豫S1234学), not 新iPhone.
+    rf"(?P<plate>(?:{_PROVINCE}|车牌(?:号码|号)?[:：是为]?)\s?[A-Za-z][ ·•・.\-]?(?=(?:[A-Za-z]\s?)*[0-9])"
+    r"(?:[A-Za-z0-9]\s?){4,5}[A-Za-z0-9学警挂领港澳](?![A-Za-z0-9]))",
+    r"(?P<account>(?:(?i:qq|q(?=号))|扣扣|企鹅|微信|(?i:wechat|weixin|vx)|v信)(?:号码|号)?\s*[为是]?\s*[:：]?\s*"
+    r"(?P<account_id>[0-9](?:[ ]?[0-9]){4,11}(?![0-9])|[A-Za-z0-9_\-]{5,20}))",
     rf"(?P<room>{_NUM_CN}+(?:号楼|#楼|单元){_SEP}(?:{_NUM_CN}+(?:单元|门|楼){_SEP})?(?:{_D}+(?:室|号|户)?)?"
     rf"|{_D}+(?:栋|幢){_SEP}(?:{_D}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
-    rf"|{_D}+号院(?:{_D}+排)?(?:{_D}+号)?|{_D}+排{_D}+号|(?<![0-9]){_D}{{1,2}}楼{_D}{{3,4}}(?![0-9])"
+    rf"|第?{_NUM_CN}+(?:栋|幢){_SEP}{_NUM_CN}+(?:单元|门|室|号|户)(?:{_SEP}{_D}+(?:室|号|户)?)?"
+    rf"|{_D}+号院(?:{_D}+排)?(?:{_D}+号)?|{_D}+排{_D}+号|(?<![0-9]){_D}{{1,2}}楼{_D}{{3,4}}(?![0-9平米㎡])"
     rf"|(?<![0-9\-]){_D}{{1,3}}-{_D}{{1,2}}-{_D}{{3,4}}(?![0-9\-])"
     rf"|(?<![0-9]){_D}{{3,4}}(?:室|房间|房))",
 ]))

@@ -14,6 +14,7 @@ Messages never print a private value whole: only masked.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -32,12 +33,13 @@ def privacy_problems(record: Any, registries: Registries) -> list[Problem]:
     values = record_values(record)
     problems = []
     for value in values:
-        if value.kind == LATIN or value.field.endswith(".name"):
-            continue  # names are checked as names (names.name_problem)
+        if value.derived or value.field.endswith(".name"):
+            continue  # names are checked as names (names.name_problem); derived values are not what was written
         why = unguardable(value)
         if why:
             problems.append(_problem(record, value.field, why))
     problems += _public_collisions(record, values, registries)
+    problems += _numbers_in_the_id(record, values)
     problems += _given_names_in_places(record, values)
     return sorted(set(problems))
 
@@ -78,24 +80,61 @@ def _public_collisions(record: Any, values: list[PrivateValue], registries: Regi
     return problems
 
 
+def _numbers_in_the_id(record: Any, values: list[PrivateValue]) -> list[Problem]:
+    """A case id is in every URL of the case: it must not hold a caller's number."""
+    digits = re.sub(r"[^0-9]", "", record.id)
+    for value in values:
+        if value.kind == NUMBER and len(number_key(value.value)) >= 7 and number_key(value.value) in digits:
+            return [_problem(record, "id", f"案件编号含有来电人的号码（{value.masked()}）：编号会出现在网址里。请换一个编号")]
+    return []
+
+
 def _given_names_in_places(record: Any, values: list[PrivateValue]) -> list[Problem]:
-    """A caller's given name that a place character follows in the case's own text."""
+    """A caller's given name, in the case's own text, inside a place name
+    (建国乡, 建国北路) or an ordinary word (国庆节, 美丽华夏): it cannot be told
+    from the name there, and replacing it would make the text unreadable."""
     names = [v for v in values if v.kind != LATIN and v.field.endswith(".name")]
-    given = Finder((v.value, v) for v in names if not v.strong)
+    is_whole = {v.value for v in names if v.value == record.caller_by_field(v.field).get("name", "").strip()}
+    given = Finder((v.value, v) for v in names if v.value not in is_whole)
     if given.empty:
         return []
-    whole = Finder((v.value, v) for v in names if v.strong)
+    whole = Finder((name, name) for name in is_whole)
     problems = []
     for field, text in _public_texts(record):
         within_names = [(start, end) for start, end, _ in whole.find(text)]
         for start, end, value in given.find(text):
             if any(a <= start and end <= b for a, b in within_names):
                 continue  # part of the whole name, which is replaced whole
-            if end < len(text) and text[end] in PLACE_CHARS:
+            place = next((c for c in text[end : end + 2] if c in PLACE_CHARS), None)
+            word = None if place else _word_around(text, start, end)
+            if place or word:
+                shown = "*" * (end - start)
+                where = f"地名“{shown}{text[end:text.index(place, end) + 1]}”" if place else f"词语“{word}”"
                 problems.append(_problem(record, field, (
-                    f"来电人的名字（{value.masked()}）出现在地名“{value.masked()}{text[end]}”里：无法分清是地名还是来电人，"
-                    f"匿名化会把它换成来电人的称呼。请改写这个地名（如“该{text[end]}”或写上级地名）")))
+                    f"来电人的名字（{value.masked()}）出现在{where}里：分不清是名字还是{'地名' if place else '普通词语'}，"
+                    "匿名化会把它换成来电人的称呼。请改写这里（地名可写“该路”“该乡”或上级地名）")))
     return problems
+
+
+def _word_around(text: str, start: int, end: int) -> str | None:
+    """The dictionary word that `text[start:end]` is only a part of (国庆节,
+    美丽华夏), masked where it overlaps, or None; a person's name (何丽芳,
+    another caller's) is no such word. jieba is loaded only here."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tags = jieba.posseg.dt.word_tag_tab
+    low = max(0, start - 4)
+    at = low
+    for token in jieba.cut(text[low : end + 4], HMM=False):
+        token_start, token_end = at, at + len(token)
+        at = token_end
+        if token_start < end and start < token_end and (token_start, token_end) != (start, end) and len(token) > 1:
+            if jieba.get_FREQ(token) and not tags.get(token, "").startswith("nr"):  # a word, not another name
+                words = text[min(token_start, start) : max(token_end, end)]
+                return "".join("*" if start <= min(token_start, start) + i < end else c for i, c in enumerate(words))
+    return None
 
 
 def abbreviation_warnings(record: Any) -> list[Problem]:

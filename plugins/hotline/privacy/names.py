@@ -35,9 +35,18 @@ LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*){0,
 _PART = re.compile(r"[·•・.．\s]+")
 
 
+# How a caller is called, not named: 老何, 小何, 阿华.
+NICKNAME = re.compile(r"[老小阿][\u3400-\u9fff]")
+NOT_NAMES = frozenset("匿名 不详 未知 无名 无名氏 保密 市民 群众 来电人 反映人".split())
+
+
 def name_problem(name: str) -> str | None:
     """Why `name` is not one person's name, or None. For the clerk: what to write instead."""
     name = name.strip()
+    if name in NOT_NAMES:
+        return "不是姓名：请写来电人的真实姓名（公开时只写姓和称呼）；不知道姓名的来电不能按办结案件公开"
+    if NICKNAME.fullmatch(name):
+        return "是称呼，不是姓名：请写全名（如 何丽华），公开时写作“何女士”"
     if (re.search(r"[、,，;；/&＆+]|\s", name) or re.search("[和与及]", name[1:-1]) and len(name) >= 5) and not LATIN_NAME.fullmatch(name):
         return "只能写一个人的姓名，中间不加空格或标点；几位来电人请用 callers 列表，每人一项（- name: …）"
     if re.search(r"[（）()\[\]【】<>《》]", name):

@@ -29,7 +29,11 @@ MIN_TEXT = 2  # characters of the shortest word it can
 MIN_STRONG_TEXT = 3  # a shorter word (老王) is looked for in its own case only
 MIN_STRONG_LATIN = 6  # letters of the shortest pinyin name looked for everywhere
 # Words that say nothing: a value that is one of these is no information to keep.
-EMPTY_WORDS = frozenset("无 没有 不详 未知 保密 匿名 暂无 空 略 同上 见上 市民 群众 本人 null none n/a".split())
+EMPTY_WORDS = frozenset(
+    "无 没有 不详 未知 保密 匿名 暂无 空 略 同上 见上 市民 群众 本人 未提供 未留 没留 不清楚 不知道 拒绝透露 null none n/a".split()
+)
+# Words for a kind of person or place, not one: they stand in every other text.
+GENERIC_WORDS = frozenset("退休 无业 待业 失业 农民 工人 职工 学生 个体 个体户 自由职业 家庭主妇 医院 学校 公司 工厂 单位 政府 社区".split())
 # How `caller.phone` separates several numbers: signs, words, labels, lines.
 PHONE_LIST = re.compile(r"\s*(?:[/、,，;；|\n]|或者?|和|及|手机|座机|电话|家里|单位|办公室|[:：])\s*")
 # A landline's area code and extension: 0376-6221234转801 is also written 6221234.
@@ -42,8 +46,9 @@ _NUMBER_OF_ROOM = re.compile(r"[0-9０-９]{3}")
 _NUMBERED = re.compile(r"[0-9０-９〇零一二三四五六七八九十百]+\s*(?:号|楼|栋|幢|单元|室|排|层|户|#|＃)|[0-9０-９]{3}")
 _EMAIL = re.compile(r"([^@\s]+)@([^@\s]+\.[A-Za-z]{2,})")
 # How an e-mail address is written to fool a robot: heli at qq dot com.
-_EMAIL_AT = ("@", " at ", "(at)", "艾特", "#")
-_EMAIL_DOT = (".", " dot ", "(dot)", "点")
+_EMAIL_AT = ("@", " at ", "(at)", "{at}", "(a)", "艾特", "圈", "小老鼠", "#")
+_EMAIL_DOT = (".", " dot ", "(dot)", "{dot}", "点")
+_DIGIT = re.compile(r"[0-9]")
 _NOT_ID_CHAR = re.compile(r"[^0-9X]")
 
 
@@ -80,6 +85,7 @@ class PrivateValue(Compact):
     field: str  # contract path: caller.name, caller.phone, redact[0], complaint …
     kind: str = TEXT
     strong: bool = True
+    derived: bool = False  # made by the build from a written value (an address's part, a pinyin spelling)
 
     def masked(self) -> str:
         """The value as a message may show it: 何** / 138****2045 / 622****.
@@ -149,19 +155,18 @@ def caller_values(caller: dict[str, Any], case_id: str, prefix: str) -> list[Pri
             pieces = phone_numbers(text) if key == "phone" else [text]
             for piece in filter(None, pieces):
                 values.append(PrivateValue(piece, case_id, field, kind_of(piece)))
-                values += [PrivateValue(p, case_id, field, LATIN, strong=len(p) >= MIN_STRONG_LATIN)
-                           for p in sorted(_pinyin_of_a_name(piece))]
-                if key == "address":
-                    values += [PrivateValue(p, case_id, field) for p in address_parts(piece)]
-                values += [PrivateValue(e, case_id, field) for e in email_spellings(piece)]
+                derived = [(p, LATIN, len(p) >= MIN_STRONG_LATIN) for p in sorted(_pinyin_of_a_name(piece))]
+                derived += [(p, TEXT, True) for p in address_parts(piece) if key == "address"]
+                derived += [(p, TEXT, True) for p in email_spellings(piece)]
+                derived += [(p, NUMBER, True) for p in landline_forms(piece) if key == "phone"]
+                values += [PrivateValue(p, case_id, field, kind, strong, derived=True) for p, kind, strong in derived]
     return values
 
 
 def phone_numbers(text: str) -> list[str]:
-    """The numbers a phone field holds, each as written and, for a landline,
-    without its area code or extension too: "13837612045 / 0376-6221234转8"
-    -> 13837612045, 0376-6221234转8, 0376-6221234, 6221234. Numbers written
-    one after another with only spaces between are told apart by length."""
+    """The numbers a phone field holds: "13837612045 / 0376-6221234转8" ->
+    13837612045, 0376-6221234转8. Numbers written one after another with
+    only spaces between are told apart by length."""
     numbers = []
     for piece in filter(None, (p.strip() for p in PHONE_LIST.split(text))):
         groups = piece.split()
@@ -169,12 +174,15 @@ def phone_numbers(text: str) -> list[str]:
             numbers += groups  # 13837612045 6221234: two numbers, not one
         else:
             numbers.append(piece)
-    out = []
-    for number in numbers:
-        short = _EXTENSION.sub("", number)
-        local = _AREA_CODE_PART.sub("", short)
-        out += dict.fromkeys(n for n in (number, short, local) if len(number_key(n)) >= MIN_NUMBER or n == number)
-    return list(dict.fromkeys(out))
+    return numbers
+
+
+def landline_forms(number: str) -> list[str]:
+    """A landline as it is also written: without its extension, without its
+    area code (0376-6221234转801 -> 0376-6221234, 6221234)."""
+    short = _EXTENSION.sub("", number)
+    local = _AREA_CODE_PART.sub("", short)
+    return [n for n in dict.fromkeys((short, local)) if n != number and len(number_key(n)) >= MIN_NUMBER]
 
 
 def _pinyin_of_a_name(text: str) -> set[str]:
@@ -205,7 +213,7 @@ def redact_values(terms: Iterable[str], case_id: str) -> list[PrivateValue]:
     for i, term in enumerate(terms):
         strong = len(canonical(term)) >= MIN_STRONG_TEXT or kind_of(term) == NUMBER
         values.append(PrivateValue(term, case_id, f"redact[{i}]", kind_of(term), strong=strong))
-        values += [PrivateValue(p, case_id, f"redact[{i}]", LATIN, strong=strong and len(p) >= MIN_STRONG_LATIN)
+        values += [PrivateValue(p, case_id, f"redact[{i}]", LATIN, strong=strong and len(p) >= MIN_STRONG_LATIN, derived=True)
                    for p in sorted(_pinyin_of_a_name(term))]
     return values
 
@@ -225,6 +233,10 @@ def unguardable(value: PrivateValue) -> str | None:
     key = canonical(text)
     if text.lower() in EMPTY_WORDS or key in EMPTY_WORDS:
         return f"“{text}”不是需要保密的信息；不知道或没有时，请把这一项整行删去"
+    if key in GENERIC_WORDS:
+        return f"“{text}”说的是一类人或地方，公开文字里到处都有，无法保护也不能全部涂掉；请写具体的名称（如单位全称），或删去这一项"
+    if value.field.endswith(".phone") and not _DIGIT.search(key):
+        return "不是电话号码；没有号码时请把这一项整行删去"
     if value.kind == NUMBER or key.isdigit():
         digits = len(number_key(text))
         if value.field.endswith(".phone") and digits < MIN_NUMBER:
@@ -233,6 +245,8 @@ def unguardable(value: PrivateValue) -> str | None:
             return (f"只有 {digits} 位数字，太短：公开文字里的日期、件数都可能含有它，无法保护也不能全部涂掉。"
                     "请删去这一项；如是门牌，写进完整的 address（如 浉河区某某小区3号楼501室）")
         return None
+    if _DIGIT.search(key) and len(key) <= 4:  # 45岁, 3楼, 四十五
+        return "太短（一个数加一两个字）：公开文字里的年龄、楼层、件数都可能是这样，无法保护也不能全部涂掉。请删去这一项"
     if len(key) < MIN_TEXT:
         return "只有一个字，太短：无法在公开文字中保护，也不能把所有文字里的这个字都涂掉。请写完整的词（如全名），或删去这一项"
     return None

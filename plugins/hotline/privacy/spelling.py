@@ -326,22 +326,19 @@ class LatinFinder:
         if not self.empty:
             self._automaton.make_automaton()
 
-    def find(self, text: str, skip: frozenset[str] = frozenset(), folded: str | None = None) -> list[tuple[int, int, object]]:
-        """Spans of `text` that spell a word, longest first where two start
-        together. `skip`: phrases that are public whatever they spell (the
-        hyphenated pinyin of a registry's URL slug, shi-he-qu). `folded`:
-        `canonical(text)`, if it is at hand."""
-        if self.empty:
-            return []
-        letters = _NOT_LETTER.sub("", folded if folded is not None else canonical(text))
-        if next(self._automaton.iter(letters), None) is None:
+    def might_find(self, folded: str) -> bool:
+        """Whether the Latin letters of `folded` (`canonical` of a text),
+        run together, hold any word: if not, `find` finds nothing."""
+        return not self.empty and next(self._automaton.iter(_NOT_LETTER.sub("", folded)), None) is not None
+
+    def find(self, text: str) -> list[tuple[int, int, object]]:
+        """Spans of `text` that spell a word, longest first where two start together."""
+        if not self.might_find(canonical(text)):
             return []
         found = []
         for phrase in _PHRASE.finditer(text):
             words = list(_LATIN.finditer(phrase.group()))
             spelled = [latin_letters(w.group()) for w in words]
-            if "-".join(spelled) in skip:
-                continue
             bounds, offset = {0: 0}, 0
             for i, word in enumerate(spelled):
                 offset += len(word)

@@ -1148,7 +1148,7 @@ FINDINGS: dict[str, str] = {
     # Refusals
     "refuse-phone-site-hotline-number": "unclear: caller.phone 8912345 (a site hotline) stops only in the guard, no advice",
     "refuse-address-site-city": "unclear: caller.address 信阳市 (site city) stops only in the guard, no advice",
-    "refuse-case-id-holds-the-phone": "guard message prints the case id XY-13837612777, i.e. the phone; id not refused in validation",
+    "refuse-case-id-holds-the-phone": "refused, but the message names the file XY-13837612777.yaml, whose name is the phone",
 }
 
 

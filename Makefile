@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: html test check serve bench clean
+.PHONY: html test test-fast check serve bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick part of the suite while editing: no browser, no slow module (conftest.py).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 # Our build against plain Pelican and Hugo at 10,000 cases, 3 repetitions (bench/run.py -h).
 bench: $(STAMP)

@@ -83,6 +83,25 @@ def write_cases(cases_dir: Path, cases: dict[str, dict | str], departments=None,
     return cases_dir
 
 
+# Modules whose tests build many sites, kill builds or generate hundreds of
+# examples: `make test-fast` leaves them out (marker `slow`); tests that drive
+# Chromium are marked `browser`.
+SLOW_MODULES = frozenset({
+    "test_faults", "test_properties", "test_privacy_attacks", "test_bench", "test_parallel", "test_incremental",
+    "test_search_shards", "test_led_build", "test_injection", "test_cli_serve", "test_disclosure", "test_hostile_input",
+    "test_privacy_spellings", "test_output_dir", "test_stats_build", "test_search", "test_import", "test_site",
+    "test_build", "test_new", "test_open311",
+})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if {"page", "chromium"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        if item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def run(capsys, monkeypatch):
     """Run the `hotline` command in-process; returns (exit code, stdout, stderr)."""

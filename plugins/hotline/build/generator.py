@@ -17,6 +17,7 @@ from hotline.feeds.open311 import write_open_data
 from hotline.build.output import SiteWriter
 from hotline.fingerprint import fingerprint
 from hotline.problems import BuildFailed, report
+from hotline.site.navigation import NAVIGATION
 from hotline.site.render import render_site
 from hotline.feeds.search import index_search, write_search_page
 from hotline.settings import HotlineSettings
@@ -46,8 +47,8 @@ class CaseGenerator(Generator):
         slugs = [x.slug for x in (*cases.registries.departments, *cases.registries.categories, *cases.districts)]
         self.build.guard_with(Guard(cases.private_values, slugs), values_key(cases.private_values))
         self.build.summary = Summary.of(cases)
-        self.env.globals.update(hotline=self.hotline)
-        self.context["hotline"] = self.hotline
+        self.env.globals.update(hotline=self.hotline, navigation=NAVIGATION)
+        self.context.update(hotline=self.hotline, navigation=NAVIGATION)  # Pelican's pages extend base.html too
 
     def generate_output(self, writer) -> None:
         out = SiteWriter(

@@ -15,15 +15,12 @@ from hotline.site import urls
 from hotline.model import CaseSet
 from hotline.dates import cn_month
 from hotline.model import Category, Department, District, PublicCase
+from hotline.site.navigation import NAVIGATION
 
-KIND_NAMES = {"cases": "全部案件", "category": "分类", "department": "部门", "district": "地区", "month": "月份"}
-INDEX_URLS = {
-    "cases": "cases/index.html",
-    "category": "category/index.html",
-    "department": "department/index.html",
-    "district": "district/index.html",
-    "month": "archive/index.html",
-}
+# The listing kinds; their names and index pages are those of the navigation.
+KINDS = ("cases", "category", "department", "district", "month")
+KIND_NAMES = {item.section: item.label for item in NAVIGATION if item.section in KINDS}
+INDEX_URLS = {item.section: item.url for item in NAVIGATION if item.section in KINDS}
 
 
 @dataclass(frozen=True, slots=True)

@@ -243,7 +243,7 @@ def test_same_pages_give_the_same_index(site, sample_cases, tmp_path):
     for name in ("a", "b"):
         copy = tmp_path / name
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
-        index_search(sample_cases, SiteWriter(copy, Guard([]), {}), None, SimpleNamespace(search=True))
+        index_search(sample_cases, SiteWriter(copy, Guard([]), {}), SimpleNamespace(search=True))
         bundles.append(tree(copy / "pagefind"))
     assert bundles[0] == bundles[1]
     assert bundles[0] == tree(site / "pagefind")

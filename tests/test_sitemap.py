@@ -86,7 +86,7 @@ def test_many_pages_are_split_under_a_sitemap_index(tmp_path, monkeypatch):
         (tmp_path / name).write_text("<html></html>", "utf-8")
     settings = HotlineSettings(cases_path=tmp_path, timezone=None, site_url="https://h.example.cn")
     out = SiteWriter(tmp_path, Guard([]), {})
-    sitemap.write_sitemap(SimpleNamespace(cases=()), out, None, settings)
+    sitemap.write_sitemap(SimpleNamespace(cases=()), out, settings)
     index = etree.parse(str(tmp_path / "sitemap.xml")).getroot()
     assert index.tag == "{%s}sitemapindex" % NS["s"]
     parts = [loc.text for loc in index.iter("{%s}loc" % NS["s"])]

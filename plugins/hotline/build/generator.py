@@ -17,14 +17,14 @@ from hotline.feeds.open311 import write_open_data
 from hotline.build.output import SiteWriter
 from hotline.fingerprint import fingerprint
 from hotline.problems import BuildFailed, report
-from hotline.site.navigation import NAVIGATION
+from hotline.site import templating
 from hotline.site.render import render_site
 from hotline.feeds.search import index_search, write_search_page
 from hotline.settings import HotlineSettings
 from hotline.feeds.sitemap import write_sitemap
 from hotline.stats.pages import write_statistics
 
-# Each takes (cases, writer, jinja environment, settings) and writes its files.
+# Each takes (cases, writer, settings) and writes its files; pages through `writer.render`.
 # write_sitemap and index_search read the HTML already written: keep them last.
 OUTPUTS = (render_site, write_statistics, write_led, write_open_data, write_search_page, write_sitemap, index_search)
 
@@ -47,20 +47,18 @@ class CaseGenerator(Generator):
         slugs = [x.slug for x in (*cases.registries.departments, *cases.registries.categories, *cases.districts)]
         self.build.guard_with(Guard(cases.private_values, slugs), values_key(cases.private_values))
         self.build.summary = Summary.of(cases)
-        self.env.globals.update(hotline=self.hotline, navigation=NAVIGATION)
-        self.context.update(hotline=self.hotline, navigation=NAVIGATION)  # Pelican's pages extend base.html too
+        self.context.update(templating.common(self.hotline))  # Pelican's pages extend base.html too
 
     def generate_output(self, writer) -> None:
         out = SiteWriter(
-            Path(self.output_path), self.build.guard, self.context,
+            Path(self.output_path), self.build.guard, self.context, templating.environment(self.env, self.hotline),
             previous=self.build.previous, old_keys=self.build.old_keys, base_key=self._base_key(),
             recheck=self.build.values != self.build.old_values, processes=self.hotline.processes,
         )
-        env = self.env.overlay(autoescape=True)
         try:
             for done, write_outputs in enumerate(OUTPUTS):
                 self.build.report("生成网页和数据", done, len(OUTPUTS))
-                write_outputs(self.cases, out, env, self.hotline)
+                write_outputs(self.cases, out, self.hotline)
             self.build.report("生成网页和数据", len(OUTPUTS), len(OUTPUTS))
         except LeakError as e:
             self.build.abort()

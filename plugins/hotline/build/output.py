@@ -1,4 +1,5 @@
-"""The one way our outputs are written: guarded, into the staging directory.
+"""The one way our outputs are written: guarded, into the staging directory;
+and the one way our pages are rendered (`SiteWriter.render`).
 
 Incremental by construction: a file whose bytes equal the published one is
 hard-linked from the published site instead of written, so a rebuild
@@ -19,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from jinja2 import Environment
 from pelican import signals
 
 from hotline.build.guard import Guard
 from hotline.build.parallel import process_count, run_shares, shares
 from hotline.fingerprint import fingerprint
+from hotline.site.navigation import section_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +46,10 @@ class Output:
 class SiteWriter:
     """Writes files below `root` after the guard has read every byte.
 
-    `previous` is the published site, if any; `old_keys` the keys its files
-    were made from; `recheck` says whether the guard's private values changed
-    since, so that reused files must be read by the guard again.
+    `env` renders the pages (site/templating.py); `previous` is the published
+    site, if any; `old_keys` the keys its files were made from; `recheck` says
+    whether the guard's private values changed since, so that reused files
+    must be read by the guard again.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class SiteWriter:
         root: Path,
         guard: Guard,
         context: dict[str, Any],
+        env: Environment | None = None,
         previous: Path | None = None,
         old_keys: dict[str, str] | None = None,
         base_key: str = "",
@@ -62,6 +67,7 @@ class SiteWriter:
         self.root = root
         self.guard = guard
         self.context = context
+        self.env = env
         self.previous = previous
         self.old_keys = old_keys or {}
         self.base_key = base_key
@@ -73,6 +79,12 @@ class SiteWriter:
         self.keys: dict[str, str] = {}
         self.reused = 0
         self._made: set[PurePosixPath] = set()  # directories made below root
+
+    def render(self, path: str, template: str, /, **ctx: Any) -> str:
+        """The page at `path` from `template`: with `root`, the relative URL of
+        the site root, and `section`, its navigation section; the settings and
+        the navigation are globals of `env`."""
+        return self.env.get_template(template).render(root=root_of(path), section=section_of(path), **ctx)
 
     def write(self, relpath: str, data: str | bytes, scope: frozenset[str] | None = None) -> None:
         """Write one file. `scope`: ids of the cases whose text it alone carries."""

@@ -15,7 +15,6 @@ from functools import partial
 from html import escape
 
 from feedgen.feed import FeedGenerator
-from jinja2 import Environment
 
 from hotline.site import urls
 from hotline.model import CaseSet
@@ -30,7 +29,7 @@ FEED_ENTRIES = 50
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # `updated` of a site without cases
 
 
-def write_feeds(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def write_feeds(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write the feed of all cases and one per category and per department."""
     site_url = str(out.context.get("SITEURL") or "").rstrip("/")
     newest = cases.cases[0].resolved_at if cases.cases else EPOCH

@@ -14,11 +14,9 @@ import io
 import json
 from functools import partial
 
-from jinja2 import Environment
-
 from hotline.model import CaseSet
 from hotline.dates import day_start
-from hotline.build.output import Output, SiteWriter, root_of
+from hotline.build.output import Output, SiteWriter
 from hotline.model import PublicCase
 from hotline.settings import HotlineSettings
 
@@ -160,7 +158,7 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def write_open_data(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write the Open311 files, the bulk CSV files and the 开放数据 page."""
     newest = cases.cases[:REQUESTS_PAGE]
     years = cases.by_year_received()
@@ -176,8 +174,8 @@ def write_open_data(cases: CaseSet, out: SiteWriter, env: Environment, settings:
                  frozenset({c.id}), c.digest) for c in cases.cases),
     ])
     page = "open-data.html"
-    out.write(page, env.get_template("open_data.html").render(
-        root=root_of(page), section="open-data", base=BASE, count=len(cases.cases), page_size=REQUESTS_PAGE,
+    out.write(page, out.render(
+        page, "open_data.html", base=BASE, count=len(cases.cases), page_size=REQUESTS_PAGE,
         bulk=[(year, BULK.format(year=year), len(part)) for year, part in years.items()],
         services=catalogue, example=cases.cases[0].id if cases.cases else None,
     ))

@@ -37,8 +37,6 @@ import subprocess
 import time
 from pathlib import Path
 
-from jinja2 import Environment
-
 from hotline.model import CaseSet
 from hotline.build.output import SiteWriter
 from hotline.problems import BuildFailed
@@ -79,14 +77,14 @@ def shards(cases: CaseSet) -> dict[int, list[str]]:
     return {year: sorted(map(case_url, part)) for year, part in cases.by_year_received().items()}
 
 
-def write_search_page(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def write_search_page(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write search.html; it reads `?q=` so a search box anywhere can point here.
     With search turned off it says so and points to the listings."""
     bundles = [f"{BUNDLE}/{year}/" for year in shards(cases)] if settings.search else None
-    out.write("search.html", env.get_template("search.html").render(root="", bundles=bundles, section="search"))
+    out.write("search.html", out.render("search.html", "search.html", bundles=bundles))
 
 
-def index_search(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def index_search(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Index each year's case pages into its shard, or reuse the published
     shard; guard every file of it.
 

@@ -20,8 +20,6 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
-from jinja2 import Environment
-
 from hotline.model import CaseSet
 from hotline.build.output import SiteWriter
 from hotline.settings import HotlineSettings
@@ -73,7 +71,7 @@ def robots_txt(settings: HotlineSettings, has_sitemap: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_sitemap(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def write_sitemap(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write sitemap.xml (split past 50,000 pages) and robots.txt.
 
     Must run after every output that writes HTML (see OUTPUTS)."""

@@ -1,7 +1,7 @@
 """The site's navigation: one table of its sections, in menu order.
 
-`base.html` prints it as the menu, marking the page's section; the
-listings take their names and index pages from it.
+`base.html` prints it as the menu, marking the page's section
+(`section_of`); the listings take their names and index pages from it.
 """
 
 from __future__ import annotations
@@ -29,3 +29,11 @@ NAVIGATION = (
     NavItem("led", "led/index.html", "LED 屏"),
 )
 
+
+def section_of(path: str) -> str | None:
+    """The section of the page at `path`: the item whose page it is or in whose folder it lies."""
+    for item in NAVIGATION:
+        folder = item.url.rpartition("/")[0]
+        if path == item.url or (folder and path.startswith(f"{folder}/")):
+            return item.section
+    return None

@@ -17,20 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from jinja2 import Environment
 from markupsafe import Markup
 
 from hotline.feeds.atom import write_feeds
 from hotline.model import CaseSet
 from hotline.stats.disclosure import site_statistics
 from hotline.site.listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
-from hotline.build.output import Output, SiteWriter, root_of
+from hotline.build.output import Output, SiteWriter
 from hotline.problems import BuildFailed
 from hotline.model import PublicCase
 from hotline.settings import HotlineSettings
 from hotline.stats.figures import percent
 from hotline.site.story import contact_word
-from hotline.site.templating import install
 from hotline.site.urls import HOME, case_url
 
 HOME_CASES = 6  # latest cases printed in full on the home page
@@ -46,45 +44,40 @@ class Step:
     note: str
 
 
-def render_site(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def render_site(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write the home page, every case page, every listing page, the listing indexes and the feeds."""
-    install(env)
     by_kind = listings(cases)
-    planned = _case_pages(cases, env) + _listing_pages(by_kind, env, settings) + [
-        Output(HOME, "首页", lambda: env.get_template("index.html").render(
-            latest=cases.cases[:HOME_CASES], year_figures=_year_figures(cases, settings), percent=percent,
-            by_kind=by_kind, section="home", root=""))
+    planned = _case_pages(cases, out) + _listing_pages(by_kind, out, settings) + [
+        Output(HOME, "首页", lambda: out.render(
+            HOME, "index.html", latest=cases.cases[:HOME_CASES], year_figures=_year_figures(cases, settings),
+            percent=percent, by_kind=by_kind))
     ]
     _refuse_collisions(planned)
     out.write_all(planned)
-    write_feeds(cases, out, env, settings)
+    write_feeds(cases, out, settings)
 
 
-def _case_pages(cases: CaseSet, env: Environment) -> list[Output]:
-    template = env.get_template("case.html")
-
+def _case_pages(cases: CaseSet, out: SiteWriter) -> list[Output]:
     def page(i: int, case: PublicCase) -> Output:
         newer = cases.cases[i - 1] if i > 0 else None
         older = cases.cases[i + 1] if i + 1 < len(cases.cases) else None
         path = case_url(case)
         key = (case.digest, *((c.id, c.headline) if c else None for c in (newer, older)))
-        return Output(path, f"案件 {case.id}", lambda: template.render(
-            case=case, steps=timeline(case), newer=newer, older=older, section="cases", root=root_of(path)),
+        return Output(path, f"案件 {case.id}", lambda: out.render(
+            path, "case.html", case=case, steps=timeline(case), newer=newer, older=older),
             frozenset({case.id}), key)
 
     return [page(i, case) for i, case in enumerate(cases.cases)]
 
 
-def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings: HotlineSettings) -> list[Output]:
-    listing_template = env.get_template("listing.html")
-    directory = env.get_template("directory.html")
-    brief = _briefs(env)
+def _listing_pages(by_kind: dict[str, list[Listing]], out: SiteWriter, settings: HotlineSettings) -> list[Output]:
+    brief = _briefs(out)
     planned = []
     for kind, group in by_kind.items():
         if kind != "cases":
             path = INDEX_URLS[kind]
             planned.append(Output(path, f"{KIND_NAMES[kind]}目录", partial(
-                directory.render, kind=kind, title=KIND_NAMES[kind], listings=group, section=kind, root=root_of(path))))
+                out.render, path, "directory.html", kind=kind, title=KIND_NAMES[kind], listings=group)))
         for listing in group:
             for page in pages(listing, settings.per_page):
                 name = "全部案件列表" if kind == "cases" else f"{KIND_NAMES[kind]}“{listing.title}”的列表"
@@ -92,16 +85,16 @@ def _listing_pages(by_kind: dict[str, list[Listing]], env: Environment, settings
                 key = (kind, listing.title, listing.subject, len(listing.cases), listing.areas,
                        page.number, page.count, [c.digest for c in page.cases])
                 planned.append(Output(page.path, what, partial(
-                    listing_template.render, page=page, listing=listing, index_url=INDEX_URLS[kind],
-                    section=kind, root=root_of(page.path), brief=brief), key=key))
+                    out.render, page.path, "listing.html", page=page, listing=listing, index_url=INDEX_URLS[kind],
+                    brief=brief), key=key))
     return planned
 
 
-def _briefs(env: Environment) -> Callable[[PublicCase, str], Markup]:
+def _briefs(out: SiteWriter) -> Callable[[PublicCase, str], Markup]:
     """`column_brief` of _column.html, rendered once per case: a case appears
     in five listings. Rendered with a mark for the page's root (NUL is never
     in case text), which each listing page replaces by its own."""
-    column_brief = env.get_template("_column.html").module.column_brief
+    column_brief = out.env.get_template("_column.html").module.column_brief
     done: dict[str, str] = {}
 
     def brief(case: PublicCase, root: str) -> Markup:

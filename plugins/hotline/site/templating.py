@@ -1,10 +1,10 @@
-"""Filters and helpers the site's templates use (`_column.html`, `_directory.html` need them).
-
-`install(env)` is idempotent; `render_site` calls it first, and any output
-that renders `_column.html` before it should call it too.
+"""The Jinja environment of our pages: filters, URL helpers and the globals
+every page's template sees (`environment`, the one place they are installed).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from jinja2 import Environment
 
@@ -13,12 +13,22 @@ from hotline.site import urls
 from hotline.dates import cn_date, cn_month
 from hotline.site.listings import by_year
 from hotline.model import CHANNEL_NAMES, FOLLOWUP_RESULTS
+from hotline.settings import HotlineSettings
+from hotline.site.navigation import NAVIGATION
 
 SUPERVISION_LEVELS = {1: "一级督查令", 2: "二级督查令", 3: "三级督查令"}
 
 
-def install(env: Environment) -> Environment:
-    """Register the filters and URL helpers on `env`; returns it."""
+def common(settings: HotlineSettings) -> dict[str, Any]:
+    """What every page sees besides its `root` and `section`: the settings
+    (`hotline`, the site URL among them) and the navigation."""
+    return {"hotline": settings, "navigation": NAVIGATION}
+
+
+def environment(pelican: Environment, settings: HotlineSettings) -> Environment:
+    """Pelican's environment (the theme's templates), autoescaping, with our
+    filters, URL helpers and `common(settings)` as globals."""
+    env = pelican.overlay(autoescape=True)
     env.filters.update(
         cn_date=cn_date,
         cn_month=cn_month,
@@ -37,5 +47,6 @@ def install(env: Environment) -> Environment:
         department_url=urls.department_url,
         district_url=urls.district_url,
         month_url=urls.month_url,
+        **common(settings),
     )
     return env

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from jinja2 import Environment
 
 from hotline.model import CaseSet
 from hotline.stats.charts import monthly_categories_chart
 from hotline.dates import day_start
-from hotline.build.output import SiteWriter, root_of
+from hotline.build.output import SiteWriter
 from hotline.model import CaseFacts, PublicCase
 from hotline.settings import HotlineSettings
 from hotline.stats.figures import Row, Standing, Statistics, as_of, group, month_key, percent, scoreboard, sort_count
@@ -67,7 +66,6 @@ def write_bulletins(
     cases: CaseSet,
     stats: Statistics,
     out: SiteWriter,
-    env: Environment,
     settings: HotlineSettings,
     helpers: dict[str, Any],
 ) -> None:
@@ -78,12 +76,13 @@ def write_bulletins(
     years = yearly_issues(cases, stats, settings)
     months_by_year = {y.row.key: [m for m in months if m.row.key[:4] == y.row.key] for y in years}
     for issue in months:
-        out.write(issue.path, env.get_template("bulletin.html").render(
-            issue=issue, issues=months, root=root_of(issue.path), **helpers))
+        out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months, **helpers))
     for issue in years:
         year = issue.row.key
         month_rows = tuple(m for m in stats.by_month if m.key[:4] == year)
-        out.write(issue.path, env.get_template("yearly.html").render(
+        out.write(issue.path, out.render(
+            issue.path,
+            "yearly.html",
             issue=issue,
             months=months_by_year[year],
             month_rows=month_rows,
@@ -91,12 +90,11 @@ def write_bulletins(
                                            id=f"year-{year}"),
             districts=tuple(r for r in stats.year_districts[year] if r.figures.records),
             channels=stats.year_channels[year],
-            root=root_of(issue.path),
             **helpers,
         ))
     path = "bulletins/index.html"
-    out.write(path, env.get_template("bulletins_index.html").render(
-        months=months, years=years, months_by_year=months_by_year, root=root_of(path), **helpers))
+    out.write(path, out.render(
+        path, "bulletins_index.html", months=months, years=years, months_by_year=months_by_year, **helpers))
     out.write("bulletins/feed.atom.xml", feed(months, years, settings, str(out.context.get("SITEURL") or "")))
 
 

@@ -7,16 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jinja2 import Environment
-
 from hotline.stats import bulletins
-from hotline.site import templating
 from hotline.site import urls
 from hotline.stats.charts import districts_chart, monthly_categories_chart, monthly_rates_chart
 from hotline.model import CaseSet
 from hotline.dates import day_start
 from hotline.stats.disclosure import Shown, site_statistics
-from hotline.build.output import SiteWriter, root_of
+from hotline.build.output import SiteWriter
 from hotline.model import Category, Department, District
 from hotline.settings import HotlineSettings
 from hotline.stats.figures import Row, Statistics, count_change, percent, rate, rate_change, scoreboard
@@ -37,9 +34,8 @@ def row_url(kind: str, row: Row) -> str | None:
 HELPERS = {"percent": percent, "count_change": count_change, "rate_change": rate_change, "share": rate, "row_url": row_url}
 
 
-def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def write_statistics(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write stats.json, the pages and the bulletins from the published figures."""
-    templating.install(env)  # cn_date, and the filters _column.html needs
     stats = site_statistics(cases, settings)
     out.write("stats/stats.json", stats_json(stats, settings))
     path = "stats/index.html"
@@ -48,14 +44,12 @@ def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings
         monthly_rates_chart(stats.by_month),
         districts_chart(stats.by_district),
     )
-    page = env.get_template("stats.html").render(stats=stats, charts=charts, root=root_of(path), **HELPERS)
-    out.write(path, page)
+    out.write(path, out.render(path, "stats.html", stats=stats, charts=charts, **HELPERS))
     path = "stats/departments.html"
-    page = env.get_template("scoreboard.html").render(
-        stats=stats, standings=scoreboard(stats.by_department, settings.min_sample), root=root_of(path), **HELPERS
-    )
-    out.write(path, page)
-    bulletins.write_bulletins(cases, stats, out, env, settings, HELPERS)
+    out.write(path, out.render(
+        path, "scoreboard.html", stats=stats, standings=scoreboard(stats.by_department, settings.min_sample), **HELPERS
+    ))
+    bulletins.write_bulletins(cases, stats, out, settings, HELPERS)
 
 
 def rates(f: Shown) -> dict[str, float | None]:

@@ -13,8 +13,6 @@ import logging
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, Template
-
 from hotline.model import CaseSet
 from hotline.dates import cn_date, day_start
 from hotline.stats.disclosure import site_statistics
@@ -30,17 +28,16 @@ if TYPE_CHECKING:  # settings imports .config: no import cycle at run time
 log = logging.getLogger(__name__)
 
 
-def write_led(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
+def write_led(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write every configured screen's feeds and page."""
-    template = env.get_template("led.html")
     static = str(out.context.get("THEME_STATIC_DIR") or "theme")
     site_url = str(out.context.get("SITEURL") or "").rstrip("/")  # "" in a local preview
     for screen in settings.led_screens:
         ticker = make_ticker(cases, settings, screen)
-        _write_screen(ticker, out, template, settings.timezone, site_url, static)
+        _write_screen(ticker, out, settings.timezone, site_url, static)
 
 
-def _write_screen(ticker: Ticker, out: SiteWriter, template: Template, tz: ZoneInfo, site_url: str, static: str) -> None:
+def _write_screen(ticker: Ticker, out: SiteWriter, tz: ZoneInfo, site_url: str, static: str) -> None:
     directory = ticker.screen.directory
     feed_path = f"{directory}/ticker.json"
 
@@ -54,13 +51,15 @@ def _write_screen(ticker: Ticker, out: SiteWriter, template: Template, tz: ZoneI
     out.write(f"{directory}/{ticker.text_file}", charset_text(ticker))
     out.write(f"{directory}/ticker.rss", rss(ticker, url, tz))
     page = f"{directory}/index.html"
-    out.write(page, template.render(
+    out.write(page, out.render(
+        page,
+        "led.html",
         ticker=ticker,
         version=feed["_led"]["version"],
         updated=cn_date(ticker.data_time) if ticker.data_time else "—",
         shown=[m for _, m in ticker.messages] or [ticker.stats_text or ticker.hotline_lines[0]],
         led_root=root_of(page.removeprefix("led/")),
-        static=f"{root_of(page)}{static}/led/",
+        static=f"{static}/led/",
     ))
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import posixpath
 import re
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -168,7 +169,8 @@ def test_feed_links_are_absolute_with_siteurl_and_ids_do_not_change():
     settings = HotlineSettings(cases_path=Path("cases"), timezone=ZoneInfo("Asia/Shanghai"))
     when = dt.datetime(2013, 1, 31, tzinfo=ZoneInfo("Asia/Shanghai"))
     issue = Issue(1, Row("2013年1月", "2013-01", Figures(records=1)), None, (), (), (), when)
-    local, published = (etree.fromstring(feed((issue,), (), settings, url)) for url in ("", "https://12345.example.cn/"))
+    local, published = (etree.fromstring(feed((issue,), (), replace(settings, site_url=url)))
+                        for url in ("", "https://12345.example.cn"))
     assert local.find(f"{ATOM}entry/{ATOM}link").get("href") == "2013-01.html"
     assert published.find(f"{ATOM}entry/{ATOM}link").get("href") == "https://12345.example.cn/bulletins/2013-01.html"
     assert [f.find(f"{ATOM}link[@rel='self']").get("href") for f in (local, published)] == [

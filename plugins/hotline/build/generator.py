@@ -71,6 +71,7 @@ class CaseGenerator(Generator):
         """What every output depends on: templates, settings and our code."""
         sources = [Path(t) for t in self._templates_path] + [Path(__file__).parents[1]]
         files = sorted(p for d in sources if d.is_dir() for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        pelican = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "RELATIVE_URLS", "TIMEZONE", "PAGE_URL")}
+        # SITEURL is `self.hotline.site_url`
+        pelican = {k: self.settings.get(k) for k in ("SITENAME", "RELATIVE_URLS", "TIMEZONE", "PAGE_URL")}
         same_output = dataclasses.replace(self.hotline, processes=1)  # how many processes write does not matter
         return fingerprint(same_output, pelican, [(str(p), p.read_bytes()) for p in files])

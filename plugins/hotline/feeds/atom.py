@@ -31,7 +31,7 @@ EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # `updated` of a site w
 
 def write_feeds(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write the feed of all cases and one per category and per department."""
-    site_url = str(out.context.get("SITEURL") or "").rstrip("/")
+    site_url = settings.site_url
     newest = cases.cases[0].resolved_at if cases.cases else EPOCH
     by_kind = listings(cases)
     for listing in by_kind["cases"] + by_kind["category"] + by_kind["department"]:

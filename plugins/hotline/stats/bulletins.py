@@ -95,7 +95,7 @@ def write_bulletins(
     path = "bulletins/index.html"
     out.write(path, out.render(
         path, "bulletins_index.html", months=months, years=years, months_by_year=months_by_year, **helpers))
-    out.write("bulletins/feed.atom.xml", feed(months, years, settings, str(out.context.get("SITEURL") or "")))
+    out.write("bulletins/feed.atom.xml", feed(months, years, settings))
 
 
 def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
@@ -154,13 +154,13 @@ def featured(cases: list[PublicCase], top: tuple[Row, ...], n: int = FEATURED) -
     return tuple(chosen[:n])
 
 
-def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineSettings, site_url: str = "") -> bytes:
+def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineSettings) -> bytes:
     """An Atom feed of every bulletin and yearly report, newest first.
 
     Ids are `urn:uuid:` names from the office and the path, as the case feeds
     make theirs; links are absolute with SITEURL, relative to the feed without.
     """
-    base = f"{site_url.rstrip('/')}/bulletins/" if site_url else ""
+    base = f"{settings.site_url}/bulletins/" if settings.site_url else ""
     fg = FeedGenerator()
     fg.id(_urn(settings, "bulletins/feed.atom.xml"))
     fg.title(f"{settings.office}《市长热线简报》")

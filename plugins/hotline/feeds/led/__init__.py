@@ -31,10 +31,9 @@ log = logging.getLogger(__name__)
 def write_led(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write every configured screen's feeds and page."""
     static = str(out.context.get("THEME_STATIC_DIR") or "theme")
-    site_url = str(out.context.get("SITEURL") or "").rstrip("/")  # "" in a local preview
     for screen in settings.led_screens:
         ticker = make_ticker(cases, settings, screen)
-        _write_screen(ticker, out, settings.timezone, site_url, static)
+        _write_screen(ticker, out, settings.timezone, settings.site_url, static)
 
 
 def _write_screen(ticker: Ticker, out: SiteWriter, tz: ZoneInfo, site_url: str, static: str) -> None:

@@ -102,12 +102,13 @@ def main() -> int:
         watch.wrap(cls, "generate_output", f"Pelican {cls.__name__}")
     watch.wrap(Pelican, "run", "Pelican.run")
     watch.count_workers()
-    outputs = list(generator.OUTPUTS)
-    for i, function in enumerate(outputs):
-        holder = type("Holder", (), {"f": staticmethod(function)})
-        watch.wrap(holder, "f", f"输出 {function.__name__}")
-        outputs[i] = holder.f
-    generator.OUTPUTS = tuple(outputs)
+    for phase in ("RENDER", "POST_BUILD"):
+        outputs = list(getattr(generator, phase))
+        for i, function in enumerate(outputs):
+            holder = type("Holder", (), {"f": staticmethod(function)})
+            watch.wrap(holder, "f", f"输出 {function.__name__}")
+            outputs[i] = holder.f
+        setattr(generator, phase, tuple(outputs))
 
     def save() -> None:
         stages = {k: {"calls": int(c), "inclusive": round(i, 4), "exclusive": round(e, 4)} for k, (c, i, e) in watch.stats.items()}

@@ -24,9 +24,12 @@ from hotline.settings import HotlineSettings
 from hotline.feeds.sitemap import write_sitemap
 from hotline.stats.pages import write_statistics
 
-# Each takes (cases, writer, settings) and writes its files; pages through `writer.render`.
-# write_sitemap and index_search read the HTML already written: keep them last.
-OUTPUTS = (render_site, write_statistics, write_led, write_open_data, write_search_page, write_sitemap, index_search)
+# Each output takes (cases, writer, settings) and writes its files; pages through `writer.render`.
+# The render phase writes every page and file.
+RENDER = (render_site, write_statistics, write_led, write_open_data, write_search_page)
+# The post-build phase reads what the render phase wrote: the sitemap lists
+# the HTML pages, the search index indexes the case pages.
+POST_BUILD = (write_sitemap, index_search)
 
 
 class CaseGenerator(Generator):
@@ -55,11 +58,14 @@ class CaseGenerator(Generator):
             previous=self.build.previous, old_keys=self.build.old_keys, base_key=self._base_key(),
             recheck=self.build.values != self.build.old_values, processes=self.hotline.processes,
         )
+        done, total = 0, len(RENDER) + len(POST_BUILD)
         try:
-            for done, write_outputs in enumerate(OUTPUTS):
-                self.build.report("生成网页和数据", done, len(OUTPUTS))
-                write_outputs(self.cases, out, self.hotline)
-            self.build.report("生成网页和数据", len(OUTPUTS), len(OUTPUTS))
+            for phase in (RENDER, POST_BUILD):
+                for write_outputs in phase:
+                    self.build.report("生成网页和数据", done, total)
+                    write_outputs(self.cases, out, self.hotline)
+                    done += 1
+            self.build.report("生成网页和数据", done, total)
         except LeakError as e:
             self.build.abort()
             raise BuildFailed(str(e)) from None

@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from hotline.site import urls
 from hotline.model import CaseSet
 from hotline.dates import day_start
-from hotline.site.listings import Listing, listings
+from hotline.site.listings import Listing
 from hotline.build.output import SiteWriter, root_of
 from hotline.model import PublicCase
 from hotline.settings import HotlineSettings
@@ -29,11 +29,10 @@ FEED_ENTRIES = 50
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # `updated` of a site without cases
 
 
-def write_feeds(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
-    """Write the feed of all cases and one per category and per department."""
+def write_feeds(cases: CaseSet, by_kind: dict[str, list[Listing]], out: SiteWriter, settings: HotlineSettings) -> None:
+    """Write the feed of all cases and one per category and per department; `by_kind`: the listings."""
     site_url = settings.site_url
     newest = cases.cases[0].resolved_at if cases.cases else EPOCH
-    by_kind = listings(cases)
     for listing in by_kind["cases"] + by_kind["category"] + by_kind["department"]:
         key = (listing.kind, listing.title, listing.first, site_url, newest,
                [c.digest for c in listing.cases[:FEED_ENTRIES]])

@@ -88,7 +88,8 @@ def index_search(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> 
     """Index each year's case pages into its shard, or reuse the published
     shard; guard every file of it.
 
-    Must come after the case pages are written: it indexes them as they are."""
+    Runs after the case pages are written (build/generator.py's POST_BUILD):
+    it indexes them as they are."""
     if not settings.search:
         return
     case_pages = {f"/{case_url(c)}": c.id for c in cases.cases}

@@ -74,7 +74,7 @@ def robots_txt(settings: HotlineSettings, has_sitemap: bool) -> str:
 def write_sitemap(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write sitemap.xml (split past 50,000 pages) and robots.txt.
 
-    Must run after every output that writes HTML (see OUTPUTS)."""
+    Runs after every output that writes HTML (build/generator.py's POST_BUILD)."""
     if not settings.site_url:
         log.warning("未设置 SITEURL：没有生成 sitemap.xml（网站地图必须使用完整网址）。"
                     "发布时请设置 SITEURL，例如 HOTLINE_SITEURL=https://… hotline --settings publishconf.py build")

@@ -54,7 +54,7 @@ def render_site(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> N
     ]
     _refuse_collisions(planned)
     out.write_all(planned)
-    write_feeds(cases, out, settings)
+    write_feeds(cases, by_kind, out, settings)
 
 
 def _case_pages(cases: CaseSet, out: SiteWriter) -> list[Output]:

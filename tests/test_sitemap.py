@@ -13,7 +13,7 @@ from hotline.feeds import sitemap
 from hotline.build.pelican import run_pelican
 from hotline.build.guard import Guard
 from hotline.build.output import SiteWriter
-from hotline.problems import BuildFailed
+from hotline.problems import ConfigError
 from hotline.settings import HotlineSettings
 
 SITE_URL = "https://12345.example.gov.cn/xy"
@@ -101,7 +101,7 @@ def test_many_pages_are_split_under_a_sitemap_index(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("value", ["12345.example.gov.cn", "/xy", "https://", "ftp://h.example.cn"])
 def test_siteurl_must_be_absolute(value):
-    with pytest.raises(BuildFailed, match="SITEURL"):
+    with pytest.raises(ConfigError, match="SITEURL"):
         HotlineSettings.from_pelican({"SITEURL": value})
 
 

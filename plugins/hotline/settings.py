@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.settings import read_settings
 
-from hotline.problems import BuildFailed, need_file, unreadable
+from hotline.problems import ConfigError, need_file, unreadable
 from hotline.feeds.led.config import Screen, parse_screens
 
 
@@ -57,36 +57,36 @@ class HotlineSettings:
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, "Asia"
             tz = None
         if tz is None:
-            raise BuildFailed(f"设置错误：TIMEZONE “{zone}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）")
+            raise ConfigError(f"设置错误：TIMEZONE “{zone}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）")
         own = settings.get("HOTLINE") or {}
         if not isinstance(own, dict):
-            raise BuildFailed("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}")
+            raise ConfigError("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}")
         # Not in HOTLINE: CASES_PATH and TIMEZONE are Pelican settings of their own, SITE_URL is SITEURL.
         known = {f.name.upper(): f for f in fields(cls) if f.name not in ("cases_path", "timezone", "site_url")}
         values: dict[str, Any] = {}
         for key, value in own.items():
             f = known.get(key)
             if f is None:
-                raise BuildFailed(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
+                raise ConfigError(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
             if key == "LED_SCREENS":
                 values[f.name] = parse_screens(value)
                 continue
             default = f.default
             if isinstance(default, tuple):
                 if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                    raise BuildFailed(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
+                    raise ConfigError(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
                 value = tuple(value)
             elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
-                raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
+                raise ConfigError(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
             values[f.name] = value
         for key, (lowest, highest) in RANGES.items():
             value = values.get(key, lowest)
             if value < lowest or (highest is not None and value > highest):
                 expected = f"应为 {lowest} 到 {highest} 之间的整数" if highest else f"应为不小于 {lowest} 的整数"
-                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] {expected}（现为 {value}）")
+                raise ConfigError(f"设置错误：HOTLINE['{key.upper()}'] {expected}（现为 {value}）")
         site_url = str(settings.get("SITEURL") or "").rstrip("/")
         if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
-            raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
+            raise ConfigError(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
         values["site_url"] = site_url
         return cls(cases_path=cases if cases.is_absolute() else root / cases, timezone=tz, **values)
 
@@ -100,13 +100,13 @@ def read_file(path: Path, override: dict[str, Any] | None = None) -> dict[str, A
     """
     need_file(path, "设置文件", "（请在网站目录中运行，或用 hotline --settings 文件 指定）")
     if path.suffix != ".py":
-        raise BuildFailed(f"设置文件 {path} 应为 .py 文件（Python 写的设置，如 pelicanconf.py）")
+        raise ConfigError(f"设置文件 {path} 应为 .py 文件（Python 写的设置，如 pelicanconf.py）")
     try:
         return read_settings(str(path), override=dict(override or {}))
     except SyntaxError as e:  # also a file that is not UTF-8
-        raise BuildFailed(_syntax_error(e)) from None
+        raise ConfigError(_syntax_error(e)) from None
     except Exception as e:
-        raise BuildFailed(_run_error(e, path)) from None
+        raise ConfigError(_run_error(e, path)) from None
 
 
 def _syntax_error(e: SyntaxError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SETTINGS, make_case, one_chinese_line, write_cases
+from hotline.problems import ConfigError
+from hotline.settings import OPTIONS, HotlineSettings
 
 BIN = Path(sys.executable).parent
 COMMANDS = (["check"], ["build"])  # check reads the settings itself, build through Pelican
@@ -120,3 +123,33 @@ def test_an_unreadable_settings_file_is_one_line(tmp_path, run, command):
     settings.symlink_to("/proc/self/mem")  # a file whose every read fails, even for root
     code, stderr = run_with(run, tmp_path, settings, command)
     assert code == 1 and one_chinese_line(stderr) == f"无法读取设置文件 {settings}（读取出错，错误号 5）"
+
+
+# --- HOTLINE's keys, each declared once with its validator (hotline.settings.OPTIONS) ---------
+
+def test_the_unknown_key_message_lists_only_keys_that_are_accepted():
+    with pytest.raises(ConfigError) as e:
+        HotlineSettings.from_pelican({"HOTLINE": {"NO_SUCH_KEY": 1}})
+    listed = re.fullmatch(r"设置错误：HOTLINE 中未知的设置项 NO_SUCH_KEY（可用：(.+)）", str(e.value)).group(1).split(", ")
+    assert listed == sorted(OPTIONS)
+    for key in listed:
+        value = [{"NAME": "main"}] if key == "LED_SCREENS" else OPTIONS[key].default
+        settings = HotlineSettings.from_pelican({"HOTLINE": {key: value}})
+        assert getattr(settings, key.lower()) == getattr(HotlineSettings.from_pelican({}), key.lower())
+
+
+@pytest.mark.parametrize("key", [k for k, o in OPTIONS.items() if o.lowest is not None])
+def test_every_whole_number_key_keeps_to_its_bounds(key):
+    lowest, highest = OPTIONS[key].lowest, OPTIONS[key].highest
+    assert getattr(HotlineSettings.from_pelican({"HOTLINE": {key: lowest}}), key.lower()) == lowest
+    for wrong in (lowest - 1, *([highest + 1] if highest is not None else [])):
+        with pytest.raises(ConfigError, match=rf"^设置错误：HOTLINE\['{key}'\] 应为.*（现为 {wrong}）$"):
+            HotlineSettings.from_pelican({"HOTLINE": {key: wrong}})
+    with pytest.raises(ConfigError, match=rf"^设置错误：HOTLINE\['{key}'\] 的类型应与默认值 "):
+        HotlineSettings.from_pelican({"HOTLINE": {key: True}})
+
+
+def test_every_key_has_a_description_and_is_documented():
+    documented = re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "settings.md").read_text("utf-8"), re.M)
+    assert sorted(documented) == sorted(OPTIONS)
+    assert all(re.search(r"[\u4e00-\u9fff]", o.description) for o in OPTIONS.values())

@@ -98,8 +98,9 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"HOTLINE": '"信阳市"'}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}"),
-    ({"HOTLINE": "[1, 2]"}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}"),
+    ({"HOTLINE": '"信阳市"'}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}"),
+    ({"HOTLINE": "[1, 2]"}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}"),
+    ({"HOTLINE": '{"CITY": "信阳市"}'}, "设置错误：HOTLINE['CITY'] 已不再使用：请删去这一项（网站没有用到城市名）"),
     ({"HOTLINE": '{"PROCESSES": 100000}'}, "设置错误：HOTLINE['PROCESSES'] 应为 1 到 64 之间的整数（现为 100000）"),
     ({"HOTLINE": '{"PROCESSES": 0}'}, "设置错误：HOTLINE['PROCESSES'] 应为 1 到 64 之间的整数（现为 0）"),
     ({"HOTLINE": '{"PER_PAGE": -20}'}, "设置错误：HOTLINE['PER_PAGE'] 应为不小于 1 的整数（现为 -20）"),
@@ -107,7 +108,7 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"MIN_SAMPLE": -5}'}, "设置错误：HOTLINE['MIN_SAMPLE'] 应为不小于 0 的整数（现为 -5）"),
     ({"HOTLINE": '{"HOTLINES": 12345}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"HOTLINES": None}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
-    ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：CITY, DATA_LICENCE, "
+    ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：DATA_LICENCE, "
      "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH, SITE_NAME）"),
 ])
 def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):

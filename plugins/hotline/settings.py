@@ -61,7 +61,6 @@ class HotlineSettings:
     cases_path: Path
     timezone: ZoneInfo
     office: str = option(str, "市长热线办公室", "办公室名称")
-    city: str = option(str, "", "城市名")
     hotlines: tuple[str, ...] = option(tuple, ("12345",), "全部热线号码")
     hours: str = option(str, "全天 24 小时", "接听时间")
     per_page: int = option(int, 20, "列表每页的案件数", lowest=1)
@@ -91,9 +90,11 @@ class HotlineSettings:
             raise ConfigError(f"设置错误：TIMEZONE “{zone}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）")
         own = settings.get("HOTLINE") or {}
         if not isinstance(own, dict):
-            raise ConfigError("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}")
+            raise ConfigError("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}")
         values: dict[str, Any] = {}
         for key, value in own.items():
+            if key in RETIRED:
+                raise ConfigError(f"设置错误：HOTLINE['{key}'] 已不再使用：{RETIRED[key]}")
             if key not in OPTIONS:
                 raise ConfigError(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(OPTIONS))}）")
             values[key.lower()] = OPTIONS[key].validate(key, value)
@@ -106,6 +107,8 @@ class HotlineSettings:
 
 # The keys of HOTLINE. Not among them: CASES_PATH and TIMEZONE are Pelican settings of their own, SITE_URL is SITEURL.
 OPTIONS: dict[str, Option] = {f.name.upper(): f.metadata["option"] for f in fields(HotlineSettings) if "option" in f.metadata}
+# Keys HOTLINE once had, and what to do instead.
+RETIRED = {"CITY": "请删去这一项（网站没有用到城市名）"}
 
 
 def read_file(path: Path, override: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -100,6 +100,10 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
 @pytest.mark.parametrize("values, message", [
     ({"HOTLINE": '"信阳市"'}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}"),
     ({"HOTLINE": "[1, 2]"}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}"),
+    ({"HOTLINE": '{"SITE_NAME": "市长热线 12345"}'}, "设置错误：HOTLINE['SITE_NAME'] 已不再使用：网站名称请写在 Pelican 的设置 "
+     "SITENAME 里，如 SITENAME = \"市长热线 12345\""),
+    ({"SITENAME": '""'}, "设置错误：SITENAME 应为网站名称，如 SITENAME = \"市长热线 12345\""),
+    ({"SITENAME": "12345"}, "设置错误：SITENAME 应为网站名称，如 SITENAME = \"市长热线 12345\""),
     ({"HOTLINE": '{"CITY": "信阳市"}'}, "设置错误：HOTLINE['CITY'] 已不再使用：请删去这一项（网站没有用到城市名）"),
     ({"HOTLINE": '{"PROCESSES": 100000}'}, "设置错误：HOTLINE['PROCESSES'] 应为 1 到 64 之间的整数（现为 100000）"),
     ({"HOTLINE": '{"PROCESSES": 0}'}, "设置错误：HOTLINE['PROCESSES'] 应为 1 到 64 之间的整数（现为 0）"),
@@ -109,7 +113,7 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"HOTLINES": 12345}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"HOTLINES": None}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：DATA_LICENCE, "
-     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH, SITE_NAME）"),
+     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH）"),
 ])
 def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):
     for command in COMMANDS:
@@ -154,3 +158,8 @@ def test_every_key_has_a_description_and_is_documented():
     documented = re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "settings.md").read_text("utf-8"), re.M)
     assert sorted(documented) == sorted(OPTIONS)
     assert all(re.search(r"[\u4e00-\u9fff]", o.description) for o in OPTIONS.values())
+
+
+def test_the_site_name_is_pelicans_sitename():
+    assert HotlineSettings.from_pelican({"SITENAME": "郑州市长热线 12345"}).site_name == "郑州市长热线 12345"
+    assert "SITE_NAME" not in OPTIONS

@@ -64,11 +64,11 @@ class HotlineSettings:
     hotlines: tuple[str, ...] = option(tuple, ("12345",), "全部热线号码")
     hours: str = option(str, "全天 24 小时", "接听时间")
     per_page: int = option(int, 20, "列表每页的案件数", lowest=1)
-    site_name: str = option(str, "市长热线 12345", "网站名称")
     deadline_days: int = option(int, 10, "按时办结的期限（工作日）", lowest=0)
     led_screens: tuple[Screen, ...] = option(tuple, (Screen(),), "LED 屏，主屏在前（见 docs/led.md）", parse=parse_screens)
     min_sample: int = option(int, 5, "部门参加三率排名至少需要的办结件数", lowest=0)
     min_cell: int = option(int, 3, "统计中小于它（但不是 0）的数写作 <3；1 表示都写出", lowest=1)
+    site_name: str = "市长热线 12345"  # Pelican's SITENAME
     site_url: str = ""  # Pelican's SITEURL without the final slash; "" for a local build
     data_licence: str = option(str, "署名 4.0 国际（CC BY 4.0）", "开放数据的许可")
     data_licence_url: str = option(str, "https://creativecommons.org/licenses/by/4.0/deed.zh-hans", "许可的链接；空表示不加链接")
@@ -98,6 +98,10 @@ class HotlineSettings:
             if key not in OPTIONS:
                 raise ConfigError(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(OPTIONS))}）")
             values[key.lower()] = OPTIONS[key].validate(key, value)
+        if "SITENAME" in settings:
+            if not isinstance(settings["SITENAME"], str) or not settings["SITENAME"].strip():
+                raise ConfigError("设置错误：SITENAME 应为网站名称，如 SITENAME = \"市长热线 12345\"")
+            values["site_name"] = settings["SITENAME"]
         site_url = str(settings.get("SITEURL") or "").rstrip("/")
         if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
             raise ConfigError(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
@@ -105,10 +109,14 @@ class HotlineSettings:
         return cls(cases_path=cases if cases.is_absolute() else root / cases, timezone=tz, **values)
 
 
-# The keys of HOTLINE. Not among them: CASES_PATH and TIMEZONE are Pelican settings of their own, SITE_URL is SITEURL.
+# The keys of HOTLINE. Not among them: CASES_PATH and TIMEZONE are Pelican settings of their own,
+# the site's name and address are Pelican's SITENAME and SITEURL.
 OPTIONS: dict[str, Option] = {f.name.upper(): f.metadata["option"] for f in fields(HotlineSettings) if "option" in f.metadata}
 # Keys HOTLINE once had, and what to do instead.
-RETIRED = {"CITY": "请删去这一项（网站没有用到城市名）"}
+RETIRED = {
+    "CITY": "请删去这一项（网站没有用到城市名）",
+    "SITE_NAME": "网站名称请写在 Pelican 的设置 SITENAME 里，如 SITENAME = \"市长热线 12345\"",
+}
 
 
 def read_file(path: Path, override: dict[str, Any] | None = None) -> dict[str, Any]:

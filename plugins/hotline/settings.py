@@ -61,6 +61,7 @@ class HotlineSettings:
     cases_path: Path
     timezone: ZoneInfo
     office: str = option(str, "市长热线办公室", "办公室名称")
+    column_office: str = option(str, "", "专栏正文里对办公室的称呼（接电后，市长热线办公室立即安排……）；空表示与 OFFICE 相同")
     hotlines: tuple[str, ...] = option(tuple, ("12345",), "全部热线号码")
     hours: str = option(str, "全天 24 小时", "接听时间")
     per_page: int = option(int, 20, "列表每页的案件数", lowest=1)
@@ -75,6 +76,11 @@ class HotlineSettings:
     search: bool = option(bool, True, "站内搜索；False 时不建索引")
     # More processes than 64 would fork hundreds for a few thousand cases.
     processes: int = option(int, min(os.cpu_count() or 1, 4), "读取案件、生成网页的进程数", lowest=1, highest=64)
+
+    @property
+    def office_in_column(self) -> str:
+        """How the column's sentences name the office: COLUMN_OFFICE, else OFFICE."""
+        return self.column_office or self.office
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:

@@ -73,7 +73,7 @@ def _entry(fg: FeedGenerator, case: PublicCase, settings: HotlineSettings, link)
     entry.category(term=f"category/{case.category.slug}", label=case.category.name)
     for d in case.departments:
         entry.category(term=f"department/{d.slug}", label=d.name)
-    paragraphs = [*story(case), *filter(None, [credit(case)])]
+    paragraphs = [*story(case, settings.office_in_column), *filter(None, [credit(case)])]
     entry.content("".join(f"<p>{escape(p)}</p>" for p in paragraphs), type="html")
 
 

@@ -48,7 +48,7 @@ class Step:
 
 def render_site(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
     """Write the home page, every case page, every listing page, the listing indexes and the feeds."""
-    install(env)
+    install(env, settings)
     by_kind = listings(cases)
     planned = _case_pages(cases, env) + _listing_pages(by_kind, env, settings) + [
         Output(HOME, "首页", lambda: env.get_template("index.html").render(

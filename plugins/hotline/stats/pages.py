@@ -39,7 +39,7 @@ HELPERS = {"percent": percent, "count_change": count_change, "rate_change": rate
 
 def write_statistics(cases: CaseSet, out: SiteWriter, env: Environment, settings: HotlineSettings) -> None:
     """Write stats.json, the pages and the bulletins from the published figures."""
-    templating.install(env)  # cn_date, and the filters _column.html needs
+    templating.install(env, settings)  # cn_date, and the filters _column.html needs
     stats = site_statistics(cases, settings)
     out.write("stats/stats.json", stats_json(stats, settings))
     path = "stats/index.html"

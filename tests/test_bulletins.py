@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 
 from browser import LocalServer
+from hotline.feeds.atom import atom_id
 from hotline.stats.bulletins import Issue, feed
 from hotline.settings import HotlineSettings
 from hotline.stats.figures import Figures, Row, percent, rate_change
@@ -173,6 +174,9 @@ def test_feed_links_are_absolute_with_siteurl_and_ids_do_not_change():
     assert published.find(f"{ATOM}entry/{ATOM}link").get("href") == "https://12345.example.cn/bulletins/2013-01.html"
     assert [f.find(f"{ATOM}link[@rel='self']").get("href") for f in (local, published)] == [
         "feed.atom.xml", "https://12345.example.cn/bulletins/feed.atom.xml"]
+    for f in (local, published):  # named as the case feeds name theirs
+        assert f.findtext(f"{ATOM}id") == atom_id(settings, "bulletins/feed.atom.xml")
+        assert f.findtext(f"{ATOM}entry/{ATOM}id") == atom_id(settings, "bulletins/2013-01.html")
     assert local.findtext(f"{ATOM}entry/{ATOM}id") == published.findtext(f"{ATOM}entry/{ATOM}id")
 
 

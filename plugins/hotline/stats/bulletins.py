@@ -10,7 +10,6 @@ of the month's published cases in column form.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from jinja2 import Environment
 from hotline.model import CaseSet
 from hotline.stats.charts import monthly_categories_chart
 from hotline.dates import day_start
+from hotline.feeds.atom import atom_id
 from hotline.build.output import SiteWriter, root_of
 from hotline.model import CaseFacts, PublicCase
 from hotline.settings import HotlineSettings
@@ -164,7 +164,7 @@ def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineS
     """
     base = f"{site_url.rstrip('/')}/bulletins/" if site_url else ""
     fg = FeedGenerator()
-    fg.id(_urn(settings, "bulletins/feed.atom.xml"))
+    fg.id(atom_id(settings, "bulletins/feed.atom.xml"))
     fg.title(f"{settings.office}《市长热线简报》")
     fg.subtitle("每月一期：受理、办结、回访和满意情况，部门三率排名，办理实例。")
     fg.language("zh-CN")
@@ -176,14 +176,10 @@ def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineS
     for issue in issues:  # feedgen puts the last added entry first
         name = issue.path.removeprefix("bulletins/")
         entry = fg.add_entry()
-        entry.id(_urn(settings, issue.path))
+        entry.id(atom_id(settings, issue.path))
         entry.title(issue.title)
         entry.link(href=f"{base}{name}", rel="alternate")
         entry.updated(issue.updated)
         entry.author(name=settings.office)
         entry.summary(issue.summary)
     return fg.atom_str(pretty=True)
-
-
-def _urn(settings: HotlineSettings, path: str) -> str:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"hotline:{settings.office}/{path}").urn

@@ -9,7 +9,7 @@ from jinja2 import Environment
 
 from conftest import DEPARTMENTS, make_case, write_cases
 from hotline.load.casedata import load_cases
-from hotline.dates import cn_date, cn_month
+from hotline.dates import cn_date, cn_month, month_key
 from hotline.site.render import timeline
 from hotline.settings import HotlineSettings
 from hotline.site.story import credit, story
@@ -126,3 +126,10 @@ def test_timeline_and_chinese_dates(tmp_path):
         ("回访", "2013年1月16日", "满意"),
     ]
     assert cn_month(case.month) == "2013年1月"
+
+
+def test_one_month_key_for_statistics_and_the_archive(tmp_path):
+    case = public(tmp_path)
+    assert case.month == month_key(case.resolved_at, "/") == "2013/01"  # archive/2013/01/
+    assert month_key(case.received_at) == "2013-01"  # stats.json, bulletins/2013-01.html
+    assert cn_month("2013-01") == cn_month("2013/01") == "2013年1月"

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hotline.dates import month_key
+
 if TYPE_CHECKING:
     from hotline.privacy.private import PrivateValue
     from hotline.problems import Problem
@@ -142,7 +144,7 @@ class PublicCase(Compact):
     @property
     def month(self) -> str:
         """The archive month, `YYYY/MM`, of the date the case was resolved."""
-        return f"{self.resolved_at.year:04d}/{self.resolved_at.month:02d}"
+        return month_key(self.resolved_at, "/")
 
     def texts(self) -> dict[str, str]:
         """Every free-text field by its contract name, for checks over public text."""

@@ -18,12 +18,12 @@ from jinja2 import Environment
 
 from hotline.model import CaseSet
 from hotline.stats.charts import monthly_categories_chart
-from hotline.dates import day_start
+from hotline.dates import day_start, month_key
 from hotline.feeds.atom import atom_id
 from hotline.build.output import SiteWriter, root_of
 from hotline.model import CaseFacts, PublicCase
 from hotline.settings import HotlineSettings
-from hotline.stats.figures import Row, Standing, Statistics, as_of, group, month_key, percent, scoreboard, sort_count
+from hotline.stats.figures import Row, Standing, Statistics, as_of, group, percent, scoreboard, sort_count
 
 TOP_CATEGORIES = 5
 FEATURED = 3  # cases printed in a monthly bulletin
@@ -102,8 +102,8 @@ def write_bulletins(
 
 def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
     """A bulletin for every month with records, numbered from 1, oldest first."""
-    published = group(cases.cases, lambda c: (month_key(c),))
-    received = group(cases.facts, lambda f: (month_key(f),))
+    published = group(cases.cases, lambda c: (month_key(c.received_at),))
+    received = group(cases.facts, lambda f: (month_key(f.received_at),))
     issues = []
     previous = None
     for row in stats.by_month:

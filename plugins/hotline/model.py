@@ -212,6 +212,11 @@ class CaseSet:
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)  # by case id, for `hotline check`
     warnings: tuple[Problem, ...] = ()  # about private values the guard cannot prove safe, for `hotline check`
 
+    @property
+    def withheld(self) -> int:
+        """Resolved records that are not published (`publish: false`)."""
+        return sum(1 for f in self.facts if f.status == "resolved" and not f.published)
+
     def by_year_received(self) -> dict[int, list[PublicCase]]:
         """The published cases by the year they were received, newest year
         first (a search index and a bulk CSV file each)."""

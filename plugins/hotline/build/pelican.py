@@ -41,8 +41,7 @@ class Summary:
 
     @classmethod
     def of(cls, cases: CaseSet) -> Summary:
-        withheld = sum(1 for f in cases.facts if f.status == "resolved" and not f.published)
-        return cls(len(cases.facts), len(cases.cases), withheld)
+        return cls(len(cases.facts), len(cases.cases), cases.withheld)
 
 
 

@@ -26,7 +26,7 @@ CASES_PATH = "cases_data"
 # Everything of the hotline plugin; see docs/settings.md.
 HOTLINE = {
     "OFFICE": "信阳市市长热线办公室",
-    "CITY": "信阳市",
+    "COLUMN_OFFICE": "市长热线办公室",  # as the column says it: 接电后，市长热线办公室立即安排…
     "HOTLINES": ["12345", "8912345", "3772020", "3785008"],
     "HOURS": "全天 24 小时",
     "PER_PAGE": 20,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from conftest import ROOT, SETTINGS, make_case, output_text, tree, write_cases
+from hotline.build.pelican import Summary
+from hotline.load.casedata import load_cases
 
 BIN = Path(sys.executable).parent
 
@@ -113,3 +116,11 @@ def test_missing_settings_file_is_a_clear_error(tmp_path, run):
 def test_zero_cases_still_builds(tmp_path, run):
     cases = write_cases(tmp_path / "cases", {})
     assert run("build", "--cases", cases, "--output", tmp_path / "out")[0] == 0
+
+
+def test_the_withheld_count_is_the_case_sets_for_build_and_check(tmp_path, run):
+    cases, problems = load_cases(cases_dir(tmp_path), ZoneInfo("Asia/Shanghai"))
+    assert not problems and cases.withheld == 1  # XY-W: resolved, publish: false
+    assert Summary.of(cases) == Summary(cases=4, published=1, withheld=1)
+    _, stdout, _ = run("check", "--cases", tmp_path / "cases")
+    assert "不公开的办结案件 1 个" in stdout

@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from browser import LocalServer
+from hotline.feeds.atom import atom_id
 from hotline.stats.bulletins import Issue, feed
 from hotline.settings import HotlineSettings
 from hotline.stats.figures import Figures, Row, percent, rate_change
@@ -115,7 +116,7 @@ def test_featured_cases_are_the_months_published_cases_in_column_form(site):
     assert sorted(featured("2013-02")) == ["S-5", "S-6"]
     assert featured("2013-04") == ["S-8"] and featured("2013-05") == ["S-9"]
     page = (site / "bulletins" / "2013-02.html").read_text("utf-8")
-    assert "节前路灯不亮" in page and "接电后，市长热线办公室立即安排" in page
+    assert "节前路灯不亮" in page and "接电后，测试市长热线办公室立即安排" in page  # OFFICE of build_small_site
 
 
 def test_yearly_report(site, stats):
@@ -175,6 +176,9 @@ def test_feed_links_are_absolute_with_siteurl_and_ids_do_not_change():
     assert published.find(f"{ATOM}entry/{ATOM}link").get("href") == "https://12345.example.cn/bulletins/2013-01.html"
     assert [f.find(f"{ATOM}link[@rel='self']").get("href") for f in (local, published)] == [
         "feed.atom.xml", "https://12345.example.cn/bulletins/feed.atom.xml"]
+    for f in (local, published):  # named as the case feeds name theirs
+        assert f.findtext(f"{ATOM}id") == atom_id(settings, "bulletins/feed.atom.xml")
+        assert f.findtext(f"{ATOM}entry/{ATOM}id") == atom_id(settings, "bulletins/2013-01.html")
     assert local.findtext(f"{ATOM}entry/{ATOM}id") == published.findtext(f"{ATOM}entry/{ATOM}id")
 
 

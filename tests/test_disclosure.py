@@ -142,10 +142,10 @@ def test_min_cell_1_shows_every_count(tmp_path):
 
 @pytest.mark.parametrize("value", [0, -1, "3", 2.5, True])
 def test_min_cell_must_be_a_whole_number_from_1(tmp_path, value):
-    from hotline.problems import BuildFailed
+    from hotline.problems import ConfigError
     from hotline.settings import HotlineSettings
 
-    with pytest.raises(BuildFailed):
+    with pytest.raises(ConfigError):
         HotlineSettings.from_pelican({"HOTLINE": {"MIN_CELL": value}})
 
 

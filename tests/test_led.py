@@ -14,7 +14,7 @@ from hotline.feeds.led import make_ticker
 from hotline.feeds.led.charset import LOOKALIKES, PLACEHOLDER, to_charset
 from hotline.feeds.led.config import MIN_CHARS, Screen, parse_screens
 from hotline.feeds.led.messages import ELLIPSIS, TAG, Composer, cut
-from hotline.problems import BuildFailed
+from hotline.problems import ConfigError
 from hotline.settings import HotlineSettings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -66,10 +66,10 @@ def test_screens_are_parsed_main_first_with_keys_in_any_case():
     ([{"NAME": "a", "REPLACE": {"浉": "浉"}}], "把 “浉” 换成的 “浉” 不能用 GB2312 显示"),
 ])
 def test_bad_screen_settings_fail_with_a_chinese_message(value, message):
-    with pytest.raises(BuildFailed) as e:
+    with pytest.raises(ConfigError) as e:
         HotlineSettings.from_pelican({"HOTLINE": {"LED_SCREENS": value}})
-    assert message in str(e.value.code)
-    assert str(e.value.code).startswith("设置错误：")
+    assert message in str(e.value)
+    assert str(e.value).startswith("设置错误：")
 
 
 # --- charset ------------------------------------------------------------------------------
@@ -225,9 +225,9 @@ def test_a_screen_shows_its_district_and_category_only(cases):
     assert [c.id for c, _ in ticker.messages] == ["XY-2013-000043"]
     ticker = make_ticker(cases, settings, Screen(name="all", items=2))
     assert [c.id for c, _ in ticker.messages] == ["XY-2013-000043", "XY-2013-000042"]  # newest first
-    with pytest.raises(BuildFailed) as e:
+    with pytest.raises(ConfigError) as e:
         make_ticker(cases, settings, Screen(name="x", category=("城市管里",)))
-    assert "屏 x 的 CATEGORY “城市管里” 不在 categories.yaml 中（可用：城市管理、户籍管理）" in str(e.value.code)
+    assert "屏 x 的 CATEGORY “城市管里” 不在 categories.yaml 中（可用：城市管理、户籍管理）" in str(e.value)
 
 
 def test_a_screen_without_cases_yet_shows_numbers_and_figures_only(cases, caplog):

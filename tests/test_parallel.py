@@ -16,7 +16,7 @@ from hotline.load.casedata import load_cases
 from hotline.build.guard import Guard
 from hotline.build.output import Output, SiteWriter
 from hotline.privacy.private import NUMBER, PrivateValue
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 
 PHONE = PrivateValue("13837612045", "XY-7", "caller.phone", NUMBER)
 NAME = PrivateValue("建国", "XY-7", "caller.name", strong=False)
@@ -39,13 +39,13 @@ def test_workers_write_every_file_and_report_them(tmp_path):
 
 def test_a_leak_in_a_workers_share_stops_the_build_with_its_message(tmp_path):
     leaky = outputs(500, text=lambda i: "电话 138-3761-2045" if i == 301 else "<p></p>")  # 301: not the parent's share
-    with pytest.raises(BuildFailed, match=r"隐私保护：输出文件 cases/301.html 含有案件 XY-7 的 caller.phone"):
+    with pytest.raises(HotlineError, match=r"隐私保护：输出文件 cases/301.html 含有案件 XY-7 的 caller.phone"):
         writer(tmp_path, 2).write_all(leaky)
 
 
 def test_a_weak_value_is_checked_with_its_scope_in_a_worker(tmp_path):
     pages = outputs(500, text=lambda i: "建国" if i == 7 else "<p></p>", scope=lambda i: frozenset({"XY-7"}))
-    with pytest.raises(BuildFailed, match=r"cases/7.html 含有案件 XY-7 的 caller.name"):
+    with pytest.raises(HotlineError, match=r"cases/7.html 含有案件 XY-7 的 caller.name"):
         writer(tmp_path, 2).write_all(pages)
 
 
@@ -57,7 +57,7 @@ def test_a_worker_that_dies_stops_the_build(tmp_path):
             os._exit(9)
         return "<p></p>"
 
-    with pytest.raises(BuildFailed, match="构建的子进程意外退出"):
+    with pytest.raises(HotlineError, match="构建的子进程意外退出"):
         writer(tmp_path, 2).write_all(outputs(500, text=render))
 
 

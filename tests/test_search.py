@@ -23,7 +23,7 @@ from hotline.build.pelican import run_pelican
 from hotline.load.casedata import load_cases
 from hotline.build.guard import Guard
 from hotline.build.output import SiteWriter
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 from hotline.feeds.search import UNUSED, index_search
 from hotline.feeds.stable_index import stabilise
 
@@ -253,5 +253,5 @@ def test_an_unexpected_index_layout_stops_the_build(tmp_path):
     (tmp_path / "filter").mkdir()
     (tmp_path / "filter/zh-cn_0000000.pf_filter").write_bytes(gzip.compress(b"pagefind_dcd\xff"))
     (tmp_path / "pagefind-entry.json").write_text("{}", "utf-8")
-    with pytest.raises(BuildFailed, match="Pagefind 写出的索引与预期的格式不同"):
+    with pytest.raises(HotlineError, match="Pagefind 写出的索引与预期的格式不同"):
         stabilise(tmp_path)

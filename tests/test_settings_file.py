@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SETTINGS, make_case, one_chinese_line, write_cases
+from hotline.problems import ConfigError
+from hotline.settings import OPTIONS, HotlineSettings
 
 BIN = Path(sys.executable).parent
 COMMANDS = (["check"], ["build"])  # check reads the settings itself, build through Pelican
@@ -95,8 +98,13 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"HOTLINE": '"信阳市"'}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}"),
-    ({"HOTLINE": "[1, 2]"}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}"),
+    ({"HOTLINE": '"信阳市"'}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}"),
+    ({"HOTLINE": "[1, 2]"}, "设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}"),
+    ({"HOTLINE": '{"SITE_NAME": "市长热线 12345"}'}, "设置错误：HOTLINE['SITE_NAME'] 已不再使用：网站名称请写在 Pelican 的设置 "
+     "SITENAME 里，如 SITENAME = \"市长热线 12345\""),
+    ({"SITENAME": '""'}, "设置错误：SITENAME 应为网站名称，如 SITENAME = \"市长热线 12345\""),
+    ({"SITENAME": "12345"}, "设置错误：SITENAME 应为网站名称，如 SITENAME = \"市长热线 12345\""),
+    ({"HOTLINE": '{"CITY": "信阳市"}'}, "设置错误：HOTLINE['CITY'] 已不再使用：请删去这一项（网站没有用到城市名）"),
     ({"HOTLINE": '{"PROCESSES": 100000}'}, "设置错误：HOTLINE['PROCESSES'] 应为 1 到 64 之间的整数（现为 100000）"),
     ({"HOTLINE": '{"PROCESSES": 0}'}, "设置错误：HOTLINE['PROCESSES'] 应为 1 到 64 之间的整数（现为 0）"),
     ({"HOTLINE": '{"PER_PAGE": -20}'}, "设置错误：HOTLINE['PER_PAGE'] 应为不小于 1 的整数（现为 -20）"),
@@ -104,8 +112,8 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"MIN_SAMPLE": -5}'}, "设置错误：HOTLINE['MIN_SAMPLE'] 应为不小于 0 的整数（现为 -5）"),
     ({"HOTLINE": '{"HOTLINES": 12345}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"HOTLINES": None}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
-    ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：CITY, DATA_LICENCE, "
-     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH, SITE_NAME）"),
+    ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：COLUMN_OFFICE, DATA_LICENCE, "
+     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH）"),
 ])
 def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):
     for command in COMMANDS:
@@ -120,3 +128,38 @@ def test_an_unreadable_settings_file_is_one_line(tmp_path, run, command):
     settings.symlink_to("/proc/self/mem")  # a file whose every read fails, even for root
     code, stderr = run_with(run, tmp_path, settings, command)
     assert code == 1 and one_chinese_line(stderr) == f"无法读取设置文件 {settings}（读取出错，错误号 5）"
+
+
+# --- HOTLINE's keys, each declared once with its validator (hotline.settings.OPTIONS) ---------
+
+def test_the_unknown_key_message_lists_only_keys_that_are_accepted():
+    with pytest.raises(ConfigError) as e:
+        HotlineSettings.from_pelican({"HOTLINE": {"NO_SUCH_KEY": 1}})
+    listed = re.fullmatch(r"设置错误：HOTLINE 中未知的设置项 NO_SUCH_KEY（可用：(.+)）", str(e.value)).group(1).split(", ")
+    assert listed == sorted(OPTIONS)
+    for key in listed:
+        value = [{"NAME": "main"}] if key == "LED_SCREENS" else OPTIONS[key].default
+        settings = HotlineSettings.from_pelican({"HOTLINE": {key: value}})
+        assert getattr(settings, key.lower()) == getattr(HotlineSettings.from_pelican({}), key.lower())
+
+
+@pytest.mark.parametrize("key", [k for k, o in OPTIONS.items() if o.lowest is not None])
+def test_every_whole_number_key_keeps_to_its_bounds(key):
+    lowest, highest = OPTIONS[key].lowest, OPTIONS[key].highest
+    assert getattr(HotlineSettings.from_pelican({"HOTLINE": {key: lowest}}), key.lower()) == lowest
+    for wrong in (lowest - 1, *([highest + 1] if highest is not None else [])):
+        with pytest.raises(ConfigError, match=rf"^设置错误：HOTLINE\['{key}'\] 应为.*（现为 {wrong}）$"):
+            HotlineSettings.from_pelican({"HOTLINE": {key: wrong}})
+    with pytest.raises(ConfigError, match=rf"^设置错误：HOTLINE\['{key}'\] 的类型应与默认值 "):
+        HotlineSettings.from_pelican({"HOTLINE": {key: True}})
+
+
+def test_every_key_has_a_description_and_is_documented():
+    documented = re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "settings.md").read_text("utf-8"), re.M)
+    assert sorted(documented) == sorted(OPTIONS)
+    assert all(re.search(r"[\u4e00-\u9fff]", o.description) for o in OPTIONS.values())
+
+
+def test_the_site_name_is_pelicans_sitename():
+    assert HotlineSettings.from_pelican({"SITENAME": "郑州市长热线 12345"}).site_name == "郑州市长热线 12345"
+    assert "SITE_NAME" not in OPTIONS

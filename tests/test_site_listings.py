@@ -131,3 +131,10 @@ def test_case_text_is_plain_text_everywhere(site):
     (first,) = doc.xpath('//div[@class="story"]/p[1]')
     assert first.text_content() == "市民何女士反映，" + MARKUP
     assert not first.getchildren()
+
+
+def test_the_column_names_the_office_of_the_settings(site):
+    """OFFICE is 测试热线办公室 here: the case pages, the home page and the feed say it."""
+    for rel in ("cases/SIM-000.html", "index.html", "feeds/all.atom.xml"):
+        text = (site / rel).read_text("utf-8")
+        assert "接电后，测试热线办公室立即安排" in text and "，市长热线办公室立即安排" not in text, rel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +14,7 @@ from hotline.feeds import sitemap
 from hotline.build.pelican import run_pelican
 from hotline.build.guard import Guard
 from hotline.build.output import SiteWriter
-from hotline.problems import BuildFailed
+from hotline.problems import ConfigError
 from hotline.settings import HotlineSettings
 
 SITE_URL = "https://12345.example.gov.cn/xy"
@@ -101,10 +102,22 @@ def test_many_pages_are_split_under_a_sitemap_index(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("value", ["12345.example.gov.cn", "/xy", "https://", "ftp://h.example.cn"])
 def test_siteurl_must_be_absolute(value):
-    with pytest.raises(BuildFailed, match="SITEURL"):
+    with pytest.raises(ConfigError, match="SITEURL"):
         HotlineSettings.from_pelican({"SITEURL": value})
 
 
 def test_siteurl_loses_its_final_slash():
     assert HotlineSettings.from_pelican({"SITEURL": "https://h.example.cn/xy/"}).site_url == "https://h.example.cn/xy"
     assert HotlineSettings.from_pelican({}).site_url == ""
+
+
+def test_a_case_page_is_dated_where_urls_puts_it(tmp_path, monkeypatch):
+    """The sitemap finds case pages by site/urls.py, not by a path of its own."""
+    monkeypatch.setattr("hotline.site.urls.case_url", lambda case: f"anjian/{case.id}/index.html")
+    (tmp_path / "anjian" / "XY-1").mkdir(parents=True)
+    (tmp_path / "anjian" / "XY-1" / "index.html").write_text("<html></html>", "utf-8")
+    case = SimpleNamespace(id="XY-1", resolved_at=dt.datetime(2013, 1, 14, tzinfo=dt.timezone.utc))
+    settings = HotlineSettings(cases_path=tmp_path, timezone=None, site_url="https://h.example.cn")
+    sitemap.write_sitemap(SimpleNamespace(cases=(case,)), SiteWriter(tmp_path, Guard([]), {}), None, settings)
+    (url,) = etree.parse(str(tmp_path / "sitemap.xml")).getroot()
+    assert [e.text for e in url] == ["https://h.example.cn/anjian/XY-1/", "2013-01-14"]

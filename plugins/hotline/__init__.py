@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from hotline.build.pelican import Build
+from hotline.build.pelican import Build, stopping
 from hotline.build.generator import CaseGenerator
 from hotline.build.outputdir import check_output
 from hotline.settings import HotlineSettings
@@ -19,8 +19,9 @@ def _start(pelican) -> None:
     # Settings checked before Pelican reads a page with them (a bad TIMEZONE
     # would otherwise print "Could not process …" for every page first), and
     # the output directory before anything is written (`pelican -o` included).
-    hotline = HotlineSettings.from_pelican(pelican.settings)
-    check_output(pelican.output_path, pelican.settings, hotline.cases_path)
+    with stopping():
+        hotline = HotlineSettings.from_pelican(pelican.settings)
+        check_output(pelican.output_path, pelican.settings, hotline.cases_path)
     build = Build(Path(pelican.output_path).resolve())
     staging = str(build.start())
     pelican.hotline_build = build

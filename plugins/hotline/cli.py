@@ -11,7 +11,7 @@ import re
 import sys
 
 from hotline.commands import build, check, importer, new, serve
-from hotline.problems import BuildFailed
+from hotline.problems import BuildFailed, HotlineError
 
 COMMANDS = (build, check, new, importer, serve)
 
@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except BuildFailed as e:
         print(e.code, file=sys.stderr)
+        return 1
+    except HotlineError as e:
+        print(e, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\n已中断；已发布的网站保持不变。", file=sys.stderr)

@@ -1,8 +1,10 @@
-"""Dates as the site prints them: 2013年1月14日, 2013年1月; times only to the day."""
+"""Dates as the site prints them: 2013年1月14日, 2013年1月; times only to the day;
+and the keys of months: 2013-01, 2013/01."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 def cn_date(value: dt.date | dt.datetime | None) -> str:
@@ -14,9 +16,14 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def cn_month(month: str) -> str:
-    """`2013/01` (as PublicCase.month gives it) -> 2013年1月"""
-    year, number = month.split("/")
+def month_key(day: dt.date | dt.datetime, sep: str = "-") -> str:
+    """The month of `day`: 2013-01 (statistics, bulletins); with sep="/", 2013/01 (the archive's paths)."""
+    return f"{day.year:04d}{sep}{day.month:02d}"
+
+
+def cn_month(key: str) -> str:
+    """A month key, 2013-01 or 2013/01 -> 2013年1月"""
+    year, number = re.split("[-/]", key)
     return f"{int(year)}年{int(number)}月"
 
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hotline.dates import month_key
+
 if TYPE_CHECKING:
     from hotline.privacy.private import PrivateValue
     from hotline.problems import Problem
@@ -142,7 +144,7 @@ class PublicCase(Compact):
     @property
     def month(self) -> str:
         """The archive month, `YYYY/MM`, of the date the case was resolved."""
-        return f"{self.resolved_at.year:04d}/{self.resolved_at.month:02d}"
+        return month_key(self.resolved_at, "/")
 
     def texts(self) -> dict[str, str]:
         """Every free-text field by its contract name, for checks over public text."""
@@ -209,6 +211,11 @@ class CaseSet:
     private_values: tuple[PrivateValue, ...]  # for the guard only
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)  # by case id, for `hotline check`
     warnings: tuple[Problem, ...] = ()  # about private values the guard cannot prove safe, for `hotline check`
+
+    @property
+    def withheld(self) -> int:
+        """Resolved records that are not published (`publish: false`)."""
+        return sum(1 for f in self.facts if f.status == "resolved" and not f.published)
 
     def by_year_received(self) -> dict[int, list[PublicCase]]:
         """The published cases by the year they were received, newest year

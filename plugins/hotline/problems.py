@@ -21,6 +21,18 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+class HotlineError(Exception):
+    """Something that stops a build or a command, said for a person in Chinese.
+
+    Raised by the code that finds it; only the command line and the places
+    where Pelican calls us turn it into an exit (`BuildFailed`).
+    """
+
+
+class ConfigError(HotlineError):
+    """A setting, or the settings file, that cannot be used."""
+
+
 class BuildFailed(SystemExit):
     """Stops a build with a message for a person, never a traceback.
 
@@ -45,23 +57,23 @@ def report(problems: list[Problem], limit: int = 200) -> str:
 
 
 def need_file(path: Path, what: str, hint: str = "") -> None:
-    """BuildFailed unless `path` is a file: say whether it is missing, a folder or something else."""
+    """HotlineError unless `path` is a file: say whether it is missing, a folder or something else."""
     if path.is_file():
         return
     if path.is_dir():
-        raise BuildFailed(f"{what} {path} 是目录，不是文件{hint}")
+        raise HotlineError(f"{what} {path} 是目录，不是文件{hint}")
     if path.exists():
-        raise BuildFailed(f"{what} {path} 不是普通文件{hint}")
-    raise BuildFailed(f"找不到{what} {path}{hint}")
+        raise HotlineError(f"{what} {path} 不是普通文件{hint}")
+    raise HotlineError(f"找不到{what} {path}{hint}")
 
 
 def need_folder(path: Path, what: str, hint: str = "") -> None:
-    """BuildFailed unless `path` is a folder: say whether it is missing or not a folder."""
+    """HotlineError unless `path` is a folder: say whether it is missing or not a folder."""
     if path.is_dir():
         return
     if path.exists():
-        raise BuildFailed(f"{what} {path} 不是目录{hint}")
-    raise BuildFailed(f"找不到{what} {path}{hint}")
+        raise HotlineError(f"{what} {path} 不是目录{hint}")
+    raise HotlineError(f"找不到{what} {path}{hint}")
 
 
 def unreadable(what: str, path: Path, error: OSError) -> str:

@@ -10,41 +10,77 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.settings import read_settings
 
-from hotline.problems import BuildFailed, need_file, unreadable
+from hotline.problems import ConfigError, need_file, unreadable
 from hotline.feeds.led.config import Screen, parse_screens
 
 
-# HOTLINE's whole numbers: the lowest and the highest (None: any) each may be.
-# More processes than this would fork hundreds for a few thousand cases.
-RANGES = {"per_page": (1, None), "processes": (1, 64), "deadline_days": (0, None), "min_sample": (0, None), "min_cell": (1, None)}
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One key of HOTLINE, declared as MkDocs declares a config option:
+    the kind of value it takes, its default, its bounds and what it means."""
+
+    kind: type  # str, int, bool, or tuple: a list of texts
+    default: Any
+    description: str  # what it means, for people (docs/settings.md)
+    lowest: int | None = None  # a whole number's least value
+    highest: int | None = None  # and its greatest; None: no limit
+    parse: Callable[[Any], Any] | None = None  # checks and converts a value of its own shape instead
+
+    def validate(self, key: str, value: Any) -> Any:
+        """`value` as the settings hold it; ConfigError, naming HOTLINE[key], if it is wrong."""
+        if self.parse is not None:
+            return self.parse(value)
+        if self.kind is tuple:
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
+            return tuple(value)
+        if not isinstance(value, self.kind) or isinstance(value, bool) != (self.kind is bool):
+            raise ConfigError(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {self.default!r} 相同")
+        if self.lowest is not None and (value < self.lowest or (self.highest is not None and value > self.highest)):
+            expected = f"应为 {self.lowest} 到 {self.highest} 之间的整数" if self.highest is not None else f"应为不小于 {self.lowest} 的整数"
+            raise ConfigError(f"设置错误：HOTLINE['{key}'] {expected}（现为 {value}）")
+        return value
+
+
+def option(kind: type, default: Any, description: str, lowest: int | None = None, highest: int | None = None,
+           parse: Callable[[Any], Any] | None = None) -> Any:
+    """A field of HotlineSettings that HOTLINE sets, under the field's name in capitals."""
+    return field(default=default, metadata={"option": Option(kind, default, description, lowest, highest, parse)})
 
 
 @dataclass(frozen=True, slots=True)
 class HotlineSettings:
     cases_path: Path
     timezone: ZoneInfo
-    office: str = "市长热线办公室"
-    city: str = ""
-    hotlines: tuple[str, ...] = ("12345",)
-    hours: str = "全天 24 小时"
-    per_page: int = 20
-    site_name: str = "市长热线 12345"
-    deadline_days: int = 10  # working days to resolve a case on time
-    led_screens: tuple[Screen, ...] = (Screen(),)  # LED screens, main first (led/config.py)
-    min_sample: int = 5  # resolved cases a department needs to be ranked
-    min_cell: int = 3  # counts below it (but not 0) are shown as "<3" (disclosure.py); 1: all shown
+    office: str = option(str, "市长热线办公室", "办公室名称")
+    column_office: str = option(str, "", "专栏正文里对办公室的称呼（接电后，市长热线办公室立即安排……）；空表示与 OFFICE 相同")
+    hotlines: tuple[str, ...] = option(tuple, ("12345",), "全部热线号码")
+    hours: str = option(str, "全天 24 小时", "接听时间")
+    per_page: int = option(int, 20, "列表每页的案件数", lowest=1)
+    deadline_days: int = option(int, 10, "按时办结的期限（工作日）", lowest=0)
+    led_screens: tuple[Screen, ...] = option(tuple, (Screen(),), "LED 屏，主屏在前（见 docs/led.md）", parse=parse_screens)
+    min_sample: int = option(int, 5, "部门参加三率排名至少需要的办结件数", lowest=0)
+    min_cell: int = option(int, 3, "统计中小于它（但不是 0）的数写作 <3；1 表示都写出", lowest=1)
+    site_name: str = "市长热线 12345"  # Pelican's SITENAME
     site_url: str = ""  # Pelican's SITEURL without the final slash; "" for a local build
-    data_licence: str = "署名 4.0 国际（CC BY 4.0）"
-    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
-    search: bool = True  # the search page and its Pagefind index; False: neither
-    processes: int = min(os.cpu_count() or 1, 4)  # processes that read cases and write pages
+    data_licence: str = option(str, "署名 4.0 国际（CC BY 4.0）", "开放数据的许可")
+    data_licence_url: str = option(str, "https://creativecommons.org/licenses/by/4.0/deed.zh-hans", "许可的链接；空表示不加链接")
+    search: bool = option(bool, True, "站内搜索；False 时不建索引")
+    # More processes than 64 would fork hundreds for a few thousand cases.
+    processes: int = option(int, min(os.cpu_count() or 1, 4), "读取案件、生成网页的进程数", lowest=1, highest=64)
+
+    @property
+    def office_in_column(self) -> str:
+        """How the column's sentences name the office: COLUMN_OFFICE, else OFFICE."""
+        return self.column_office or self.office
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> HotlineSettings:
@@ -57,38 +93,36 @@ class HotlineSettings:
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, "Asia"
             tz = None
         if tz is None:
-            raise BuildFailed(f"设置错误：TIMEZONE “{zone}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）")
+            raise ConfigError(f"设置错误：TIMEZONE “{zone}” 不是有效的时区（应为时区名称，如 \"Asia/Shanghai\"）")
         own = settings.get("HOTLINE") or {}
         if not isinstance(own, dict):
-            raise BuildFailed("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"CITY\": \"信阳市\"}")
-        # Not in HOTLINE: CASES_PATH and TIMEZONE are Pelican settings of their own, SITE_URL is SITEURL.
-        known = {f.name.upper(): f for f in fields(cls) if f.name not in ("cases_path", "timezone", "site_url")}
+            raise ConfigError("设置错误：HOTLINE 应为字典，如 HOTLINE = {\"OFFICE\": \"信阳市市长热线办公室\"}")
         values: dict[str, Any] = {}
         for key, value in own.items():
-            f = known.get(key)
-            if f is None:
-                raise BuildFailed(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(known))}）")
-            if key == "LED_SCREENS":
-                values[f.name] = parse_screens(value)
-                continue
-            default = f.default
-            if isinstance(default, tuple):
-                if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                    raise BuildFailed(f"设置错误：HOTLINE['{key}'] 应为文字列表，如 ['12345']")
-                value = tuple(value)
-            elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
-                raise BuildFailed(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {default!r} 相同")
-            values[f.name] = value
-        for key, (lowest, highest) in RANGES.items():
-            value = values.get(key, lowest)
-            if value < lowest or (highest is not None and value > highest):
-                expected = f"应为 {lowest} 到 {highest} 之间的整数" if highest else f"应为不小于 {lowest} 的整数"
-                raise BuildFailed(f"设置错误：HOTLINE['{key.upper()}'] {expected}（现为 {value}）")
+            if key in RETIRED:
+                raise ConfigError(f"设置错误：HOTLINE['{key}'] 已不再使用：{RETIRED[key]}")
+            if key not in OPTIONS:
+                raise ConfigError(f"设置错误：HOTLINE 中未知的设置项 {key}（可用：{', '.join(sorted(OPTIONS))}）")
+            values[key.lower()] = OPTIONS[key].validate(key, value)
+        if "SITENAME" in settings:
+            if not isinstance(settings["SITENAME"], str) or not settings["SITENAME"].strip():
+                raise ConfigError("设置错误：SITENAME 应为网站名称，如 SITENAME = \"市长热线 12345\"")
+            values["site_name"] = settings["SITENAME"]
         site_url = str(settings.get("SITEURL") or "").rstrip("/")
         if site_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", site_url):
-            raise BuildFailed(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
+            raise ConfigError(f"设置错误：SITEURL “{site_url}” 应为完整网址，如 https://12345.example.gov.cn（本地预览时留空）")
         values["site_url"] = site_url
         return cls(cases_path=cases if cases.is_absolute() else root / cases, timezone=tz, **values)
+
+
+# The keys of HOTLINE. Not among them: CASES_PATH and TIMEZONE are Pelican settings of their own,
+# the site's name and address are Pelican's SITENAME and SITEURL.
+OPTIONS: dict[str, Option] = {f.name.upper(): f.metadata["option"] for f in fields(HotlineSettings) if "option" in f.metadata}
+# Keys HOTLINE once had, and what to do instead.
+RETIRED = {
+    "CITY": "请删去这一项（网站没有用到城市名）",
+    "SITE_NAME": "网站名称请写在 Pelican 的设置 SITENAME 里，如 SITENAME = \"市长热线 12345\"",
+}
 
 
 def read_file(path: Path, override: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -100,13 +134,13 @@ def read_file(path: Path, override: dict[str, Any] | None = None) -> dict[str, A
     """
     need_file(path, "设置文件", "（请在网站目录中运行，或用 hotline --settings 文件 指定）")
     if path.suffix != ".py":
-        raise BuildFailed(f"设置文件 {path} 应为 .py 文件（Python 写的设置，如 pelicanconf.py）")
+        raise ConfigError(f"设置文件 {path} 应为 .py 文件（Python 写的设置，如 pelicanconf.py）")
     try:
         return read_settings(str(path), override=dict(override or {}))
     except SyntaxError as e:  # also a file that is not UTF-8
-        raise BuildFailed(_syntax_error(e)) from None
+        raise ConfigError(_syntax_error(e)) from None
     except Exception as e:
-        raise BuildFailed(_run_error(e, path)) from None
+        raise ConfigError(_run_error(e, path)) from None
 
 
 def _syntax_error(e: SyntaxError) -> str:

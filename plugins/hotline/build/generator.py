@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from hotline.build.pelican import Build, Summary, values_key
+from hotline.build.pelican import Build, Summary, stopping, values_key
 from hotline.load.cache import LoadCache
 from hotline.load.casedata import load_cases
 from hotline.model import CaseSet
-from hotline.build.guard import Guard, LeakError
+from hotline.build.guard import Guard
 from hotline.feeds.led import write_led
 from hotline.feeds.open311 import write_open_data
 from hotline.build.output import SiteWriter
@@ -38,11 +38,12 @@ class CaseGenerator(Generator):
     build: Build  # set per build by the plugin's signal wiring
 
     def generate_context(self) -> None:
-        self.hotline = HotlineSettings.from_pelican(self.settings)
-        cases, problems = load_cases(
-            self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
-            cache=LoadCache(self.build.cache), processes=self.hotline.processes,
-        )
+        with stopping(self.build):
+            self.hotline = HotlineSettings.from_pelican(self.settings)
+            cases, problems = load_cases(
+                self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
+                cache=LoadCache(self.build.cache), processes=self.hotline.processes,
+            )
         if problems:
             self.build.abort()
             raise BuildFailed(report(problems), tuple(problems))
@@ -59,16 +60,13 @@ class CaseGenerator(Generator):
             recheck=self.build.values != self.build.old_values, processes=self.hotline.processes,
         )
         done, total = 0, len(RENDER) + len(POST_BUILD)
-        try:
+        with stopping(self.build):
             for phase in (RENDER, POST_BUILD):
                 for write_outputs in phase:
                     self.build.report("生成网页和数据", done, total)
                     write_outputs(self.cases, out, self.hotline)
                     done += 1
             self.build.report("生成网页和数据", done, total)
-        except LeakError as e:
-            self.build.abort()
-            raise BuildFailed(str(e)) from None
         self.build.written |= out.written
         self.build.checked |= out.checked
         self.build.keys = out.keys

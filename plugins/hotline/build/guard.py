@@ -24,6 +24,7 @@ import ahocorasick
 
 from hotline.privacy.private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
 from hotline.privacy.spelling import LatinFinder, canonical, digit_views, joined_pieces, number_pieces
+from hotline.problems import HotlineError
 
 _JSON_ESCAPE = re.compile(
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
@@ -94,7 +95,7 @@ def _automaton(words: dict[str, object]) -> ahocorasick.Automaton | None:
     return automaton
 
 
-class LeakError(Exception):
+class LeakError(HotlineError):
     """A private value was found in an output. Carries only the masked value."""
 
     def __init__(self, path: str, case_id: str, field: str, masked: str, *, in_name: bool = False):

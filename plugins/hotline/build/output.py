@@ -77,7 +77,6 @@ class SiteWriter:
         self.written: set[str] = set()
         self.checked: set[str] = set()  # files the guard has read: all written ones, and some others' (search index)
         self.keys: dict[str, str] = {}
-        self.reused = 0
         self._made: set[PurePosixPath] = set()  # directories made below root
 
     def render(self, path: str, template: str, /, **ctx: Any) -> str:
@@ -93,7 +92,7 @@ class SiteWriter:
         self.guard.check(relpath, raw, scope)
         old = self._old(relpath)
         if old is not None and old.stat().st_size == len(raw) and old.read_bytes() == raw:
-            self._link(old, target)
+            os.link(old, target)
         else:
             target.write_bytes(raw)
         self._done(relpath, target)
@@ -111,7 +110,7 @@ class SiteWriter:
             target = self._target(relpath)
             if self.recheck:
                 self.guard.check(relpath, old.read_bytes(), scope)
-            self._link(old, target)
+            os.link(old, target)
             self._done(relpath, target)
         else:
             self.write(relpath, render(), scope)
@@ -133,24 +132,23 @@ class SiteWriter:
             return
         parent = os.getpid()
 
-        def work(share: Sequence[Output]) -> tuple[set[str], dict[str, str], int] | None:
+        def work(share: Sequence[Output]) -> tuple[set[str], dict[str, str]] | None:
             if os.getpid() == parent:
                 for output in share:
                     self.write_output(output)
                 return None
             self.signal = False  # the parent tells Pelican's plugins
-            already, self.reused = set(self.written), 0
+            already = set(self.written)
             for output in share:
                 self.write_output(output)
-            return self.written - already, self.keys, self.reused
+            return self.written - already, self.keys
 
-        for written, keys, reused in run_shares(work, shares(outputs, count))[1:]:
+        for written, keys in run_shares(work, shares(outputs, count))[1:]:
             for relpath in sorted(written - self.written):
                 signals.content_written.send(str(self.root / relpath), context=self.context)
             self.written |= written
             self.checked |= written
             self.keys.update(keys)
-            self.reused += reused
 
     def _target(self, relpath: str) -> Path:
         path = PurePosixPath(relpath)
@@ -171,10 +169,6 @@ class SiteWriter:
             return old if stat.S_ISREG(os.lstat(old).st_mode) else None
         except OSError:
             return None
-
-    def _link(self, old: Path, target: Path) -> None:
-        os.link(old, target)
-        self.reused += 1
 
     def _done(self, relpath: str, target: Path) -> None:
         self.written.add(relpath)

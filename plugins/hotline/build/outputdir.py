@@ -16,14 +16,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 
 
 def check_output(output: str | Path, settings: dict[str, Any], cases: Path, settings_file: Path | None = None) -> None:
-    """BuildFailed, with the reason, when building into `output` could destroy or read back input."""
+    """HotlineError, with the reason, when building into `output` could destroy or read back input."""
     reason = _refusal(_real(output), _real(cases), _inputs(settings, cases, settings_file))
     if reason:
-        raise BuildFailed(
+        raise HotlineError(
             f"输出目录 {output} {reason}。请用 --output 或设置中的 OUTPUT_PATH 另选一个目录"
             "（如网站目录下的 output）；什么都没有写，也没有删除。"
         )

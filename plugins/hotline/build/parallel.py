@@ -16,8 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from hotline.build.guard import LeakError
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -100,7 +99,7 @@ def _receive(worker, receive):
         result, error = receive.recv()
     except (EOFError, OSError):
         worker.join()
-        raise BuildFailed(f"构建的子进程意外退出（退出码 {worker.exitcode}），构建已中止，已发布的网站保持不变。") from None
+        raise HotlineError(f"构建的子进程意外退出（退出码 {worker.exitcode}），构建已中止，已发布的网站保持不变。") from None
     if error is not None:
         raise error
     return result
@@ -109,8 +108,8 @@ def _receive(worker, receive):
 def _portable(error: BaseException) -> BaseException:
     """`error` as the parent can receive it: our own stops keep their message,
     a full disk stays an OSError, anything unexpected keeps its traceback."""
-    if isinstance(error, LeakError | BuildFailed):
-        return BuildFailed(str(error))
+    if isinstance(error, HotlineError):
+        return HotlineError(str(error))
     if isinstance(error, OSError):
         return OSError(error.errno, error.strerror, error.filename)
     return RuntimeError("".join(traceback.format_exception(error)))

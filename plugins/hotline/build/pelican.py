@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pelican import Pelican
 
-from hotline.build.guard import Guard, LeakError
+from hotline.build.guard import Guard
 from hotline.fingerprint import fingerprint
 from hotline.build.outputdir import check_output
-from hotline.problems import BuildFailed
+from hotline.problems import BuildFailed, HotlineError
 from hotline.build.publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
 from hotline.settings import HotlineSettings, read_file
 
@@ -41,8 +41,7 @@ class Summary:
 
     @classmethod
     def of(cls, cases: CaseSet) -> Summary:
-        withheld = sum(1 for f in cases.facts if f.status == "resolved" and not f.published)
-        return cls(len(cases.facts), len(cases.cases), withheld)
+        return cls(len(cases.facts), len(cases.cases), cases.withheld)
 
 
 
@@ -103,9 +102,7 @@ class Build:
             self._link_unchanged()
             swap_in(self.staging, self.final)
             self._write_manifest()
-        except LeakError as e:
-            raise BuildFailed(str(e)) from None
-        except PublishError as e:
+        except HotlineError as e:
             raise BuildFailed(str(e)) from None
         finally:
             self.abort()
@@ -177,6 +174,19 @@ def _read_manifest(path: Path) -> dict:
         return {}
 
 
+@contextmanager
+def stopping(build: Build | None = None) -> Iterator[None]:
+    """Where Pelican calls us: a HotlineError becomes BuildFailed, with the
+    same message (a SystemExit, which Pelican's catch-all lets through without
+    a traceback); `build`, if given, is dropped first."""
+    try:
+        yield
+    except HotlineError as e:
+        if build is not None:
+            build.abort()
+        raise BuildFailed(str(e)) from None
+
+
 def values_key(values) -> str:
     """Fingerprint of a build's private values (order does not matter)."""
     return fingerprint(sorted((v.value, v.case_id, v.field, v.kind, v.strong) for v in values))
@@ -186,9 +196,10 @@ def run_pelican(
     settings_file: str | Path, overrides: dict[str, Any] | None = None, progress: Progress | None = None
 ) -> Pelican:
     """Build the site in this process, releasing lock and staging whatever happens."""
-    settings = read_file(Path(settings_file), overrides)
-    # As the plugin does when the build starts, and with the settings file's folder, which only we know.
-    check_output(settings["OUTPUT_PATH"], settings, HotlineSettings.from_pelican(settings).cases_path, Path(settings_file))
+    with stopping():
+        settings = read_file(Path(settings_file), overrides)
+        # As the plugin does when the build starts, and with the settings file's folder, which only we know.
+        check_output(settings["OUTPUT_PATH"], settings, HotlineSettings.from_pelican(settings).cases_path, Path(settings_file))
     pelican = Pelican(settings)
     if hasattr(pelican, "hotline_build"):
         pelican.hotline_build.progress = progress

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from hotline.problems import HotlineError
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 # renameat2 errors that mean "not supported here": use the fallback.
@@ -33,7 +35,7 @@ _REASONS = {
 }
 
 
-class PublishError(Exception):
+class PublishError(HotlineError):
     """Publishing failed; the message is for a person, in Chinese."""
 
 

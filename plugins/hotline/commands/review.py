@@ -33,7 +33,8 @@ SURNAMES = frozenset(
     "蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿"
     "桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-HONORIFICS = ("先生", "女士", "某", "同志", "师傅", "老师", "大爷", "大妈", "阿姨", "老人")
+# A surname followed by one of these (何女士, 张师傅) names a person as the column may: no warning.
+TITLES_AFTER_SURNAME = ("先生", "女士", "某", "同志", "师傅", "老师", "大爷", "大妈", "阿姨", "老人")
 # A word followed by (or ending in) one of these names a place: 肖王乡, 熊林村, 雷山.
 PLACE_CHARS = "省市区县乡镇村组路街巷道桥园山河湖湾庄店岗寨集屯铺营港关坝沟塘坪岭洼场站苑楼院厂寺桥畈冲"
 # jieba's dictionary tags many common words as names (高峰, 许可, 申请人); one it
@@ -130,7 +131,7 @@ def suspected_names(text: str, public_words: set[str]) -> list[str]:
             if pair.flag != "nr" or not _name_like(word, tagger):
                 continue
             surname = word[:2] if word[:2] in COMPOUND_SURNAMES else word[:1]
-            if word[len(surname):].startswith(HONORIFICS) or word[-1] in PLACE_CHARS:
+            if word[len(surname):].startswith(TITLES_AFTER_SURNAME) or word[-1] in PLACE_CHARS:
                 continue
             if clause[end : end + 1] in _PLACE_SET or any(word in w for w in public_words):
                 continue

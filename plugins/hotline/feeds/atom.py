@@ -45,7 +45,7 @@ def feed_xml(listing: Listing, settings: HotlineSettings, site_url: str, newest:
         return f"{site_url}/{path}" if site_url else root_of(listing.feed) + path
 
     fg = FeedGenerator()
-    fg.id(_urn(settings, listing.feed))
+    fg.id(atom_id(settings, listing.feed))
     title = settings.site_name if listing.kind == "cases" else f"{settings.site_name} · {listing.title}"
     fg.title(title)
     fg.subtitle(f"{settings.office}办理的市民来电来信，按报纸专栏“{settings.site_name}”的样式公开。")
@@ -62,7 +62,7 @@ def feed_xml(listing: Listing, settings: HotlineSettings, site_url: str, newest:
 
 def _entry(fg: FeedGenerator, case: PublicCase, settings: HotlineSettings, link) -> None:
     entry = fg.add_entry(order="append")
-    entry.id(_urn(settings, urls.case_url(case)))
+    entry.id(atom_id(settings, urls.case_url(case)))
     entry.title(" ".join(case.headline))
     entry.link(href=link(urls.case_url(case)), rel="alternate", type="text/html")
     entry.published(day_start(case.resolved_at, settings.timezone))  # to the day, as every time published
@@ -71,9 +71,10 @@ def _entry(fg: FeedGenerator, case: PublicCase, settings: HotlineSettings, link)
     entry.category(term=f"category/{case.category.slug}", label=case.category.name)
     for d in case.departments:
         entry.category(term=f"department/{d.slug}", label=d.name)
-    paragraphs = [*story(case), *filter(None, [credit(case)])]
+    paragraphs = [*story(case, settings.office_in_column), *filter(None, [credit(case)])]
     entry.content("".join(f"<p>{escape(p)}</p>" for p in paragraphs), type="html")
 
 
-def _urn(settings: HotlineSettings, path: str) -> str:
+def atom_id(settings: HotlineSettings, path: str) -> str:
+    """The Atom id of the page or feed at `path`: the same with or without SITEURL."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"hotline:{settings.office}/{path}").urn

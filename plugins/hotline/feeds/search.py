@@ -39,7 +39,7 @@ from pathlib import Path
 
 from hotline.model import CaseSet
 from hotline.build.output import SiteWriter
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 from hotline.build.publish import os_error_text
 from hotline.settings import HotlineSettings
 from hotline.feeds.stable_index import stabilise
@@ -66,7 +66,7 @@ def pagefind_executable() -> Path:
 
         return pagefind_bin_extended.get_executable()
     except (ImportError, FileNotFoundError):
-        raise BuildFailed(
+        raise HotlineError(
             "站内搜索：找不到 Pagefind 程序（Python 包 pagefind[extended]）。"
             "请重新安装依赖（make html 会自动安装），已发布的网站保持不变。"
         ) from None
@@ -160,13 +160,13 @@ def _run_pagefind(root: Path, pages: list[str], bundle: str) -> None:
             done = subprocess.run(command, cwd=root, capture_output=True, text=True, errors="replace",
                                   timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise BuildFailed(f"站内搜索：Pagefind 为 {bundle} 建立索引超过 {TIMEOUT} 秒，已停止；已发布的网站保持不变。") from None
+            raise HotlineError(f"站内搜索：Pagefind 为 {bundle} 建立索引超过 {TIMEOUT} 秒，已停止；已发布的网站保持不变。") from None
         except OSError as e:
-            raise BuildFailed(f"站内搜索：无法运行 Pagefind（{command[0]}：{e.strerror}）；已发布的网站保持不变。") from None
+            raise HotlineError(f"站内搜索：无法运行 Pagefind（{command[0]}：{e.strerror}）；已发布的网站保持不变。") from None
         _check_room(root, bundle)
         if done.returncode != 0:
             said = "\n".join((done.stderr + done.stdout).strip().splitlines()[-10:]) or "（没有输出）"
-            raise BuildFailed(f"站内搜索：Pagefind 建立索引失败（退出码 {done.returncode}），已发布的网站保持不变。\n{said}")
+            raise HotlineError(f"站内搜索：Pagefind 建立索引失败（退出码 {done.returncode}），已发布的网站保持不变。\n{said}")
         log.info("站内搜索：Pagefind 为 %s 的 %d 个网页建立索引用时 %.2f 秒", bundle, len(pages), time.monotonic() - started)
     finally:
         if scratch.exists():  # never published: the final guard pass would read it, the site would carry it
@@ -181,7 +181,7 @@ def _check_room(root: Path, bundle: str) -> None:
         with open(probe, "wb") as f:
             f.write(os.urandom(ROOM))  # random: a compressing file system must store it all
     except OSError as e:
-        raise BuildFailed(os_error_text("写入", root / bundle, e) + "构建已中止，已发布的网站保持不变。") from None
+        raise HotlineError(os_error_text("写入", root / bundle, e) + "构建已中止，已发布的网站保持不变。") from None
     finally:
         probe.unlink(missing_ok=True)
 
@@ -195,7 +195,7 @@ def _guard(out: SiteWriter, path: Path, case_pages: dict[str, str]) -> None:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError):
-            raise BuildFailed(f"站内搜索：无法读取 Pagefind 写出的 {relpath}，无法确认其中没有隐私信息；构建已中止。") from None
+            raise HotlineError(f"站内搜索：无法读取 Pagefind 写出的 {relpath}，无法确认其中没有隐私信息；构建已中止。") from None
     scope = None
     if path.parent.name == "fragment" and data.startswith(_SIGNATURE):
         try:

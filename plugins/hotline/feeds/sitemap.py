@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 from hotline.model import CaseSet
 from hotline.build.output import SiteWriter
 from hotline.settings import HotlineSettings
+from hotline.site import urls
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def write_sitemap(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) ->
                     "发布时请设置 SITEURL，例如 HOTLINE_SITEURL=https://… hotline --settings publishconf.py build")
         out.write("robots.txt", robots_txt(settings, has_sitemap=False))
         return
-    modified = {f"cases/{c.id}.html": c.resolved_at.date().isoformat() for c in cases.cases}
+    modified = {urls.case_url(c): c.resolved_at.date().isoformat() for c in cases.cases}
     entries = [(page_url(settings.site_url, p), modified.get(p)) for p in pages(out.root)]
     chunks = [entries[i : i + MAX_URLS] for i in range(0, len(entries), MAX_URLS)] or [[]]
     if len(chunks) == 1:

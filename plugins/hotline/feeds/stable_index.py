@@ -16,7 +16,7 @@ import gzip
 import hashlib
 from pathlib import Path
 
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 
 SIGNATURE = b"pagefind_dcd"
 
@@ -123,8 +123,8 @@ def stabilise(bundle: Path) -> None:
     try:
         _stabilise(bundle)
     except (_Layout, OSError, EOFError, IndexError, ValueError) as e:
-        raise BuildFailed(f"站内搜索：Pagefind 写出的索引与预期的格式不同（{e}），构建已中止；"
-                          "请确认安装的是 pagefind[extended]==1.5.2。") from None
+        raise HotlineError(f"站内搜索：Pagefind 写出的索引与预期的格式不同（{e}），构建已中止；"
+                           "请确认安装的是 pagefind[extended]==1.5.2。") from None
 
 
 def _stabilise(bundle: Path) -> None:

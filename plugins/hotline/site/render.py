@@ -24,7 +24,7 @@ from hotline.model import CaseSet
 from hotline.stats.disclosure import site_statistics
 from hotline.site.listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
 from hotline.build.output import Output, SiteWriter
-from hotline.problems import BuildFailed
+from hotline.problems import HotlineError
 from hotline.model import PublicCase
 from hotline.settings import HotlineSettings
 from hotline.stats.figures import percent
@@ -111,8 +111,8 @@ def _refuse_collisions(planned: list[Output]) -> None:
     for o in planned:
         first = seen.setdefault(o.path.lower(), o)
         if first is not o:
-            raise BuildFailed(f"网址冲突：{first.what}和{o.what}都要写到 {o.path}；"
-                              f"请修改其中一个的编号或网址名（slug）后重新构建。")
+            raise HotlineError(f"网址冲突：{first.what}和{o.what}都要写到 {o.path}；"
+                               f"请修改其中一个的编号或网址名（slug）后重新构建。")
 
 
 def timeline(case: PublicCase) -> list[Step]:

@@ -14,7 +14,6 @@ import re
 
 from hotline.model import Department, PublicCase
 
-OFFICE = "市长热线办公室"  # how the column names the office in its sentences
 # channel -> (how the caller got in touch, what the office did first)
 CHANNEL_WORDS = {
     "hotline": ("来电", "接电后"),
@@ -94,10 +93,10 @@ def lead(case: PublicCase) -> str:
     return f"{caller_intro(case)}{verb}，"
 
 
-def dispatch(case: PublicCase) -> str:
-    """接电后，市长热线办公室立即安排市城管执法局（电话：6381234）办理。"""
+def dispatch(case: PublicCase, office: str) -> str:
+    """接电后，市长热线办公室立即安排市城管执法局（电话：6381234）办理。 (`office`: 市长热线办公室)"""
     departments = "、".join(department_with_phone(d) for d in case.departments)
-    return f"{CHANNEL_WORDS[case.channel][1]}，{OFFICE}立即安排{departments}办理。"
+    return f"{CHANNEL_WORDS[case.channel][1]}，{office}立即安排{departments}办理。"
 
 
 def followup_sentence(case: PublicCase) -> str | None:
@@ -111,12 +110,13 @@ def followup_sentence(case: PublicCase) -> str | None:
     return sentence(comment if "回访" in comment else "经回访，" + comment)
 
 
-def story(case: PublicCase) -> list[str]:
-    """The column's paragraphs: the complaint, then the handling and the follow-up."""
+def story(case: PublicCase, office: str) -> list[str]:
+    """The column's paragraphs: the complaint, then the handling and the follow-up;
+    `office` is how its sentences name the office (settings.office_in_column)."""
     complaint = paragraphs(case.complaint)
     out = [lead(case) + complaint[0], *complaint[1:]]
     several = len(case.departments) > 1
-    handled = [dispatch(case)]
+    handled = [dispatch(case, office)]
     for i, h in enumerate(case.handling):
         text = ""
         if h.finding:

@@ -5,6 +5,7 @@ every page's template sees (`environment`, the one place they are installed).
 from __future__ import annotations
 
 from typing import Any
+from functools import partial
 
 from jinja2 import Environment
 
@@ -32,7 +33,7 @@ def environment(pelican: Environment, settings: HotlineSettings) -> Environment:
     env.filters.update(
         cn_date=cn_date,
         cn_month=cn_month,
-        story=story.story,
+        story=partial(story.story, office=settings.office_in_column),
         credit=story.credit,
         with_phone=story.department_with_phone,
         contact_word=story.contact_word,

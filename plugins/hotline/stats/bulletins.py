@@ -10,7 +10,6 @@ of the month's published cases in column form.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +17,12 @@ from feedgen.feed import FeedGenerator
 
 from hotline.model import CaseSet
 from hotline.stats.charts import monthly_categories_chart
-from hotline.dates import day_start
+from hotline.dates import day_start, month_key
+from hotline.feeds.atom import atom_id
 from hotline.build.output import SiteWriter
 from hotline.model import CaseFacts, PublicCase
 from hotline.settings import HotlineSettings
-from hotline.stats.figures import Row, Standing, Statistics, as_of, group, month_key, percent, scoreboard, sort_count
+from hotline.stats.figures import Row, Standing, Statistics, as_of, group, percent, scoreboard, sort_count
 
 TOP_CATEGORIES = 5
 FEATURED = 3  # cases printed in a monthly bulletin
@@ -100,8 +100,8 @@ def write_bulletins(
 
 def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
     """A bulletin for every month with records, numbered from 1, oldest first."""
-    published = group(cases.cases, lambda c: (month_key(c),))
-    received = group(cases.facts, lambda f: (month_key(f),))
+    published = group(cases.cases, lambda c: (month_key(c.received_at),))
+    received = group(cases.facts, lambda f: (month_key(f.received_at),))
     issues = []
     previous = None
     for row in stats.by_month:
@@ -162,7 +162,7 @@ def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineS
     """
     base = f"{settings.site_url}/bulletins/" if settings.site_url else ""
     fg = FeedGenerator()
-    fg.id(_urn(settings, "bulletins/feed.atom.xml"))
+    fg.id(atom_id(settings, "bulletins/feed.atom.xml"))
     fg.title(f"{settings.office}《市长热线简报》")
     fg.subtitle("每月一期：受理、办结、回访和满意情况，部门三率排名，办理实例。")
     fg.language("zh-CN")
@@ -174,14 +174,10 @@ def feed(months: tuple[Issue, ...], years: tuple[Issue, ...], settings: HotlineS
     for issue in issues:  # feedgen puts the last added entry first
         name = issue.path.removeprefix("bulletins/")
         entry = fg.add_entry()
-        entry.id(_urn(settings, issue.path))
+        entry.id(atom_id(settings, issue.path))
         entry.title(issue.title)
         entry.link(href=f"{base}{name}", rel="alternate")
         entry.updated(issue.updated)
         entry.author(name=settings.office)
         entry.summary(issue.summary)
     return fg.atom_str(pretty=True)
-
-
-def _urn(settings: HotlineSettings, path: str) -> str:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"hotline:{settings.office}/{path}").urn

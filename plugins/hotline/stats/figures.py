@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import chinese_calendar
 
+from hotline.dates import cn_month, month_key
 from hotline.model import CHANNEL_NAMES, CaseFacts, District, Registries
 
 if TYPE_CHECKING:  # disclosure imports this module
@@ -251,16 +252,6 @@ def sort_count(count: int | Withheld) -> float:
     return count if isinstance(count, int) else 0.5
 
 
-def month_key(fact: CaseFacts) -> str:
-    return f"{fact.received_at.year:04d}-{fact.received_at.month:02d}"
-
-
-def month_name(key: str) -> str:
-    """2013-01 -> 2013年1月"""
-    year, month = key.split("-")
-    return f"{int(year)}年{int(month)}月"
-
-
 def group(items: Iterable, keys: Callable[[object], Iterable[str | None]]) -> dict[str | None, list]:
     """Items (records, cases) by key; an item goes to every key `keys` gives it."""
     groups: dict[str | None, list] = {}
@@ -276,14 +267,14 @@ Facts = Iterable[CaseFacts] | Tally
 
 def by_month(facts: Facts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[Row, ...]:
     """Every month from the first to the last record received, empty ones included."""
-    groups = Tally.of(facts, deadline_days).by(lambda f: (month_key(f),))
+    groups = Tally.of(facts, deadline_days).by(lambda f: (month_key(f.received_at),))
     if not groups:
         return ()
     first, last = min(groups), max(groups)
     year, month = int(first[:4]), int(first[5:])
     rows = []
-    while (key := f"{year:04d}-{month:02d}") <= last:
-        rows.append(Row(month_name(key), key, groups.get(key, Figures())))
+    while (key := month_key(dt.date(year, month, 1))) <= last:
+        rows.append(Row(cn_month(key), key, groups.get(key, Figures())))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(rows)
 
@@ -362,7 +353,7 @@ def statistics(
 ) -> Statistics:
     tallied = Tally.of(facts, deadline_days)
     districts = tuple(districts)
-    months = sorted(tallied.split(lambda f: (month_key(f),)).items())
+    months = sorted(tallied.split(lambda f: (month_key(f.received_at),)).items())
     years = sorted(tallied.split(lambda f: (str(f.received_at.year),)).items())
     return Statistics(
         totals=tallied.figures(),

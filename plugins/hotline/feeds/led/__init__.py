@@ -17,7 +17,7 @@ from hotline.model import CaseSet
 from hotline.dates import cn_date, day_start
 from hotline.stats.disclosure import site_statistics
 from hotline.build.output import SiteWriter, root_of
-from hotline.problems import BuildFailed
+from hotline.problems import ConfigError
 from hotline.feeds.led.config import Screen
 from hotline.feeds.led.feeds import Ticker, charset_text, json_feed, rss, text
 from hotline.feeds.led.messages import Composer
@@ -94,7 +94,7 @@ def _check_filter(cases: CaseSet, screen: Screen) -> None:
     known = [c.name for c in cases.registries.categories]
     for name in screen.category:
         if name not in known:
-            raise BuildFailed(f"设置错误：{where} “{name}” 不在 categories.yaml 中（可用：{'、'.join(known)}）")
+            raise ConfigError(f"设置错误：{where} “{name}” 不在 categories.yaml 中（可用：{'、'.join(known)}）")
     districts = {d.name for d in cases.districts}
     for name in screen.district:
         if name not in districts:

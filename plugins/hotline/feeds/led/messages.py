@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
 
-from hotline.problems import BuildFailed
+from hotline.problems import ConfigError
 from hotline.model import PublicCase
 from hotline.stats.figures import Row, percent
 from hotline.feeds.led.charset import PLACEHOLDER, to_charset
@@ -99,7 +99,7 @@ class Composer:
         lines = [HOTLINE_LABEL]
         for number in numbers:
             if len(number) > self.screen.max_chars:
-                raise BuildFailed(
+                raise ConfigError(
                     f"设置错误：热线号码 {number} 比 LED 屏 {self.screen.name} 的 MAX_CHARS（{self.screen.max_chars}）还长"
                 )
             if len(lines[-1]) + 1 + len(number) <= self.screen.max_chars:

@@ -1135,7 +1135,6 @@ def verdict(attack: Attack, outcome: Outcome) -> list[str]:
 FINDINGS: dict[str, str] = {
     # Names
     # Phones and other numbers
-    "phone-undeclared-chinese-numerals-spaced": "leak: 一 五 一 零 … (numerals one by one with spaces) published",
     "phone-declared-cut-first-digit": "leak: the mobile without its leading 1 (10 digits, lossless) published",
     "card-undeclared-failing-luhn": "leak: an undeclared 19-digit card number failing Luhn (a typo) published",
     "plate-undeclared-province-name": "leak: 河南S12345 (province name, not abbreviation) published",

@@ -13,7 +13,7 @@ from hotline.dates import cn_date, cn_month, month_key
 from hotline.site.render import timeline
 from hotline.settings import HotlineSettings
 from hotline.site.story import credit, story
-from hotline.site.templating import install
+from hotline.site.templating import environment
 
 TZ = ZoneInfo("Asia/Shanghai")
 OFFICE = HotlineSettings.from_pelican({}).office_in_column  # 市长热线办公室
@@ -46,7 +46,7 @@ def test_the_seed_case_reads_like_the_column(tmp_path):
 ])
 def test_the_column_names_the_office_as_the_settings_say(tmp_path, hotline, office):
     settings = HotlineSettings.from_pelican({"HOTLINE": hotline})
-    story_filter = install(Environment(), settings).filters["story"]
+    story_filter = environment(Environment(), settings).filters["story"]
     assert story_filter(public(tmp_path))[1].startswith(f"接电后，{office}立即安排市城管执法局")
 
 

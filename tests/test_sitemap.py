@@ -118,6 +118,6 @@ def test_a_case_page_is_dated_where_urls_puts_it(tmp_path, monkeypatch):
     (tmp_path / "anjian" / "XY-1" / "index.html").write_text("<html></html>", "utf-8")
     case = SimpleNamespace(id="XY-1", resolved_at=dt.datetime(2013, 1, 14, tzinfo=dt.timezone.utc))
     settings = HotlineSettings(cases_path=tmp_path, timezone=None, site_url="https://h.example.cn")
-    sitemap.write_sitemap(SimpleNamespace(cases=(case,)), SiteWriter(tmp_path, Guard([]), {}), None, settings)
+    sitemap.write_sitemap(SimpleNamespace(cases=(case,)), SiteWriter(tmp_path, Guard([]), {}), settings)
     (url,) = etree.parse(str(tmp_path / "sitemap.xml")).getroot()
     assert [e.text for e in url] == ["https://h.example.cn/anjian/XY-1/", "2013-01-14"]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: html test test-fast check serve bench clean
+.PHONY: html test test-fast lint check serve bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (pycodestyle, pyflakes, bugbear, import order) and mypy, as pyproject.toml sets them: 0 findings.
+lint: $(STAMP)
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/mypy
 
 # The quick part of the suite while editing: no browser, no slow module (conftest.py).
 test-fast: $(STAMP)

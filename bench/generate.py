@@ -171,7 +171,7 @@ class Generator:
     def id_number(self, district: str) -> str:
         born = dt.date(1940, 1, 1) + dt.timedelta(days=self.rng.randrange(65 * 365))
         body = f"{C.ID_REGIONS[district]}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
-        check = "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS)) % 11]
+        check = "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=False)) % 11]
         return body + check
 
     # Text.

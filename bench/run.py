@@ -370,8 +370,9 @@ def _write_article(root: Path, case, text: str) -> None:
 
 def public_cases(cases_dir: Path):
     """The published cases, through the one loader (public objects only)."""
-    from hotline.load.casedata import load_cases
     from zoneinfo import ZoneInfo
+
+    from hotline.load.casedata import load_cases
 
     cases, problems = load_cases(cases_dir, ZoneInfo("Asia/Shanghai"))
     if problems:

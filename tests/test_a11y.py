@@ -11,7 +11,6 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
-
 from browser import LocalServer
 
 AXE = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline.load.anonymise import Anonymiser, luhn_valid
-from hotline.privacy.names import public_name
-from hotline.privacy.private import number_key
-from hotline.model import Category, Department, District, Registries
 from hotline.load.records import Source
 from hotline.load.validate import Record, RecordHandling
+from hotline.model import Category, Department, District, Registries
+from hotline.privacy.names import public_name
+from hotline.privacy.private import number_key
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 DEPT = Department("市城管执法局", "cgj", "6381234", ("城管执法局",))

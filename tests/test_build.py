@@ -8,8 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import ROOT, SETTINGS, make_case, output_text, tree, write_cases
+
 from hotline.build.pelican import Summary
 from hotline.load.casedata import load_cases
 

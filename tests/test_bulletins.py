@@ -13,14 +13,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from lxml import etree
-
 from browser import LocalServer
-from hotline.feeds.atom import atom_id
-from hotline.stats.bulletins import Issue, feed
-from hotline.settings import HotlineSettings
-from hotline.stats.figures import Figures, Row, percent, rate_change
+from lxml import etree
 from test_stats_build import MIN_SAMPLE, build_small_site, parse, table, table_rows, text
+
+from hotline.feeds.atom import atom_id
+from hotline.settings import HotlineSettings
+from hotline.stats.bulletins import Issue, feed
+from hotline.stats.figures import Figures, Row, percent, rate_change
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MONTHS = {"2013-01": 1, "2013-02": 2, "2013-04": 3, "2013-05": 4}  # no bulletin for the empty March

@@ -5,8 +5,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import yaml
-
 from conftest import make_case, write_cases
+
 from hotline.load.cache import LoadCache
 from hotline.load.casedata import load_cases
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_case, write_cases
+
 from hotline.cli import chinese
 from hotline.commands.build import Bar, Lines, progress_display
 

@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_case, one_chinese_line, write_cases
 
 BIN = Path(sys.executable).parent

@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from conftest import CATEGORIES, DEPARTMENTS, ROOT, SETTINGS, make_case, write_cases
-from hotline.build.pelican import run_pelican
-from hotline.stats.disclosure import COUNTS, Withheld, suppress
-from hotline.model import CaseFacts, Category, Department, District, Registries
-from hotline.stats.figures import statistics
+from conftest import CATEGORIES, ROOT, SETTINGS, make_case, write_cases
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_stats_build import parse, table, table_rows, text
+
+from hotline.build.pelican import run_pelican
+from hotline.model import CaseFacts, Category, Department, District, Registries
+from hotline.stats.disclosure import COUNTS, Withheld, suppress
+from hotline.stats.figures import statistics
 
 SCHEMA = json.loads((ROOT / "schema" / "stats.schema.json").read_text("utf-8"))
 REGISTRY_CATEGORIES = CATEGORIES + [{"name": "供水供电", "slug": "water"}, {"name": "环保问题", "slug": "env"}]

@@ -4,8 +4,8 @@ line and the places where Pelican calls us turn it into an exit."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from hotline.build.guard import LeakError
 from hotline.build.publish import PublishError
 from hotline.problems import ConfigError, HotlineError

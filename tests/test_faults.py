@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_case, tree, write_cases
 
 BIN = Path(sys.executable).parent

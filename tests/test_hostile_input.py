@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-
 from conftest import DEPARTMENTS, ROOT, make_case, tree, write_cases
+
 from hotline.load.casedata import load_cases
 from hotline.load.records import MAX_DEPTH, read_yaml
 
@@ -158,7 +158,8 @@ def assert_refused(result: subprocess.CompletedProcess, out: Path, before: dict[
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
     assert tree(out) == before
-    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out.")) in ([], [".out.cache"], [".out.lock"], [".out.cache", ".out.lock"])
+    beside = sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out."))
+    assert beside in ([], [".out.cache"], [".out.lock"], [".out.cache", ".out.lock"])
     assert not (out.parent / ".out.staging").exists()
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, make_case, one_chinese_line, output_text, tree, write_cases
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-
-from conftest import ROOT, make_case, one_chinese_line, output_text, tree, write_cases
 
 HEADERS = ["编号", "来电时间", "姓名", "性别", "联系电话", "住址", "反映问题", "问题类别", "所在区县", "地点", "标题",
            "承办单位", "交办时间", "办理结果", "办结时间", "回访时间", "回访结果", "值班记者", "备注"]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SETTINGS, make_case, write_cases
+
 from hotline.build.pelican import run_pelican
+
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
     """Each file's inode and modification time: changes when it is rewritten."""

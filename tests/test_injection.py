@@ -22,9 +22,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, make_case, write_cases
 from lxml import etree, html
 
-from conftest import ROOT, make_case, write_cases
 from hotline.build.pelican import run_pelican
 from hotline.privacy.spelling import INVISIBLE
 

@@ -6,16 +6,16 @@ import logging
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import make_case, write_cases
-from hotline.load.casedata import load_cases
-from hotline.stats.disclosure import site_statistics
+
 from hotline.feeds.led import make_ticker
 from hotline.feeds.led.charset import LOOKALIKES, PLACEHOLDER, to_charset
 from hotline.feeds.led.config import MIN_CHARS, Screen, parse_screens
 from hotline.feeds.led.messages import ELLIPSIS, TAG, Composer, cut
+from hotline.load.casedata import load_cases
 from hotline.problems import ConfigError
 from hotline.settings import HotlineSettings
+from hotline.stats.disclosure import site_statistics
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEED_MESSAGE = "【已办结】浉河区大拱桥居民小区 管道损坏致停水 市城管执法局办理 回访满意"

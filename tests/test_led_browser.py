@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from pelican.settings import read_settings
-
 from browser import LocalServer
 from conftest import SETTINGS, make_case, write_cases
+from pelican.settings import read_settings
+
 from hotline.build.pelican import run_pelican
 
 POLL = "?refresh=1"

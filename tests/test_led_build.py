@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import etree
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, make_case, write_cases
 from hotline.build.pelican import run_pelican
-from hotline.load.casedata import load_cases
 from hotline.feeds.led.feeds import content_version
+from hotline.load.casedata import load_cases
 from hotline.problems import BuildFailed
 
 HOTLINE = read_settings(str(SETTINGS))["HOTLINE"]

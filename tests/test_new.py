@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT, make_case, one_chinese_line, output_text, write_cases
 
 BIN = Path(sys.executable).parent
@@ -102,7 +101,7 @@ def test_wrong_values_are_explained_and_nothing_is_written(tmp_path, run):
 
 def test_district_is_a_registry_name_alias_or_number_and_written_as_its_name(tmp_path, run):
     cases = seeded(tmp_path)
-    for given, written in (("浉河", "XY-2013-000052"), ("2", "XY-2013-000053")):
+    for given, _id in (("浉河", "XY-2013-000052"), ("2", "XY-2013-000053")):
         options = [o if o != "浉河区" else given for o in OPTIONS]
         assert run("new", "--cases", cases, *options)[0] == 0
     districts = [yaml.safe_load((cases / "2013" / "02" / f"{i}.yaml").read_text("utf-8"))["place"]["district"]

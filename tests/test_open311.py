@@ -161,7 +161,7 @@ def test_bulk_csv_reads_back(site, requests):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert list(rows[0]) == BULK_COLUMNS
     assert [row["service_request_id"] for row in rows] == PUBLISHED
-    for row, r in zip(rows, requests):
+    for row, r in zip(rows, requests, strict=False):
         assert row["closed_date"] == row["updated_datetime"] == r["updated_datetime"]
         assert row["status_description"] == "closed"
         for field in ("requested_datetime", "status_notes", "service_name", "agency_responsible", "address"):

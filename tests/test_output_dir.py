@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SETTINGS, make_case, one_chinese_line, write_cases
 
 BIN = Path(sys.executable).parent

@@ -8,13 +8,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import ROOT, SETTINGS, make_case, write_cases
+
 from hotline.build import parallel
-from hotline.build.pelican import run_pelican
-from hotline.load.casedata import load_cases
 from hotline.build.guard import Guard
 from hotline.build.output import Output, SiteWriter
+from hotline.build.pelican import run_pelican
+from hotline.load.casedata import load_cases
 from hotline.privacy.private import NUMBER, PrivateValue
 from hotline.problems import HotlineError
 

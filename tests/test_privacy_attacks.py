@@ -41,16 +41,15 @@ from pathlib import Path
 import ahocorasick
 import opencc
 import pytest
-from pypinyin import Style, pinyin
-
 from conftest import make_case
+from pypinyin import Style, pinyin
 from test_properties import build
 
 # --- How a reader reads an output -------------------------------------------------
 
 _T2S = opencc.OpenCC("t2s")
 _S2T = opencc.OpenCC("s2t")
-CN_NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789"))
+CN_NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789", strict=False))
 # Letters (so kept by a "letters and digits only" reading) that a reader takes for a separator.
 LOOKALIKE_SEPARATORS = "ㆍᆞꞏᐧǀǁ丨ーｰ〡"
 
@@ -209,7 +208,7 @@ def landline(k: int) -> str:
 def id_number(k: int) -> str:
     body = f"411502{1960 + k % 40}{1 + k % 12:02d}{1 + k % 28:02d}{k % 1000:03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=False)) % 11]
 
 
 def luhn_card(k: int) -> str:
@@ -243,7 +242,7 @@ def pinyin_of(chars: str, style=Style.NORMAL) -> list[str]:
 
 def name_secrets(name: str) -> list[Secret]:
     """A Chinese name: whole everywhere, given name in its own case, pinyin whole everywhere."""
-    surname, given = name[0], name[1:]
+    given = name[1:]
     py = pinyin_of(name)
     return [Secret("compact", compact(name), "name"), Secret("compact", compact(given), "given name", own=True),
             Secret("latin", "".join(py), "name in pinyin"), Secret("latin", "".join(py[1:] + py[:1]), "name in pinyin, given first"),
@@ -565,22 +564,22 @@ def other_number_attacks() -> list[Attack]:
     out = []
     g = "numbers"
     # Several numbers in caller.phone: each private on its own.
-    for label, joined in {"slash": "{m} / {l}", "dunhao": "{m}、{l}", "or": "{m}或{l}", "space": "{m} {l}",
-                          "newline": "{m}\n{l}", "labels": "手机{m} 座机{l}", "semicolon": "{m}；{l}"}.items():
-        m, l = mobile(next(NUMBERS)), landline(next(NUMBERS))
-        out.append(_declared(g, f"several-phones-{label}-landline-alone", l, l, value=joined.format(m=m, l=l)))
-    m, l = mobile(next(NUMBERS)), landline(next(NUMBERS))
-    out.append(_declared(g, "landline-with-area-code-declared-written-without", l, l, value=f"0376-{l}"))
-    l = landline(next(NUMBERS))
-    out.append(_declared(g, "landline-declared-written-with-area-code", l, f"0376-{l}"))
-    l = landline(next(NUMBERS))
-    out.append(_declared(g, "landline-with-extension-declared-written-alone", l, l, value=f"0376-{l}转801"))
-    l = landline(next(NUMBERS))
-    out.append(_declared(g, "landline-chinese-numerals", l, l.translate(_CN)))
-    l = landline(next(NUMBERS))
-    out.append(_undeclared(g, "undeclared-landline-with-area-code", l, f"0376-{l}"))
-    l = landline(next(NUMBERS))
-    out.append(_undeclared(g, "undeclared-landline-area-code-in-parentheses", l, f"（0376）{l}"))
+    for label, joined in {"slash": "{m} / {fixed}", "dunhao": "{m}、{fixed}", "or": "{m}或{fixed}", "space": "{m} {fixed}",
+                          "newline": "{m}\n{fixed}", "labels": "手机{m} 座机{fixed}", "semicolon": "{m}；{fixed}"}.items():
+        m, fixed = mobile(next(NUMBERS)), landline(next(NUMBERS))
+        out.append(_declared(g, f"several-phones-{label}-landline-alone", fixed, fixed, value=joined.format(m=m, fixed=fixed)))
+    m, fixed = mobile(next(NUMBERS)), landline(next(NUMBERS))
+    out.append(_declared(g, "landline-with-area-code-declared-written-without", fixed, fixed, value=f"0376-{fixed}"))
+    fixed = landline(next(NUMBERS))
+    out.append(_declared(g, "landline-declared-written-with-area-code", fixed, f"0376-{fixed}"))
+    fixed = landline(next(NUMBERS))
+    out.append(_declared(g, "landline-with-extension-declared-written-alone", fixed, fixed, value=f"0376-{fixed}转801"))
+    fixed = landline(next(NUMBERS))
+    out.append(_declared(g, "landline-chinese-numerals", fixed, fixed.translate(_CN)))
+    fixed = landline(next(NUMBERS))
+    out.append(_undeclared(g, "undeclared-landline-with-area-code", fixed, f"0376-{fixed}"))
+    fixed = landline(next(NUMBERS))
+    out.append(_undeclared(g, "undeclared-landline-area-code-in-parentheses", fixed, f"（0376）{fixed}"))
     # In the headline, which also reaches the LED ticker (GB2312 too).
     m = mobile(next(NUMBERS))
     circled = PHONE_SPELLINGS["circled-digits"](m)
@@ -935,7 +934,7 @@ def unpublished_attacks() -> list[Attack]:
                     _plain("钟佩珊", "unpublished caller's name")]
         # A published case that names the unpublished caller.
         pub_id = new_id("UP")
-        pub = published(pub_id, {"name": "萧若曦", "gender": "female"}, f"萧若曦反映邻居钟佩珊家门前路灯不亮。")
+        pub = published(pub_id, {"name": "萧若曦", "gender": "female"}, "萧若曦反映邻居钟佩珊家门前路灯不亮。")
         out.append(Attack(f"unpublished-{label}", "unpublished", {f"{case_id}.yaml": case, f"{pub_id}.yaml": pub},
                           secrets, [(pub_id, "路灯不亮")]))
     return out
@@ -1071,7 +1070,7 @@ class Lab:
                 return
             if status == "refused":
                 lines = message.splitlines()
-                named = {a.name: [l for l in lines if any(f in l for f in a.files)] for a in pending}
+                named = {a.name: [line for line in lines if any(f in line for f in a.files)] for a in pending}
                 stopped = [a for a in pending if named[a.name]]
                 if stopped:
                     for a in stopped:

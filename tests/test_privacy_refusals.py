@@ -9,8 +9,8 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-
 from conftest import make_case, write_cases
+
 from hotline.load.casedata import load_cases
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")

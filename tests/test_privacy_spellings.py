@@ -11,19 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
+from test_anonymise import anonymise, record
 
 from hotline.build.guard import Guard, LeakError
 from hotline.privacy.names import name_problem, public_name
 from hotline.privacy.private import NUMBER, PrivateValue, address_parts, caller_values, number_key
 from hotline.privacy.spelling import INVISIBLE, canonical
-from test_anonymise import anonymise, record
 
 TRADITIONAL = opencc.OpenCC("s2t")
 NAMES = ["何丽华", "刘大标", "张建国", "欧阳娜娜", "吴铭华", "诸葛亮明", "王伟", "单田芳", "吕丽娟"]
 SEPARATORS = ["", " ", "、", ".", "*", "-", "·", "/", "_", "~", "\u3000", "\u00a0", "\u2800", "\u3164", "\u115f", "\u200d",
               "\u00ad", "\ufe0f", "．", "＊"]
 PHONE = "13837612045"
-NUMERAL_WORDS = dict(zip("0123456789", "零一二三四五六七八九"))
+NUMERAL_WORDS = dict(zip("0123456789", "零一二三四五六七八九", strict=False))
 GENDER = {"gender": "female"}
 FILLER = st.sampled_from(["", "反映", "小区停水，", "居民", "经核实，"])
 
@@ -169,8 +169,9 @@ def test_an_invisible_character_inside_a_value_hides_nothing(char, value, at):
 def test_a_given_name_and_a_short_redact_word_are_replaced_in_their_own_case_only():
     other = record("我是其他案件，丽华路和老王饭店都在这里。", caller={"name": "张伟", "gender": "male"}, id="XY-2")
     mine = record("丽华说老王不退押金。", caller={"name": "何丽华", **GENDER}, redact=("老王",))
-    from hotline.load.anonymise import Anonymiser
     from test_anonymise import REGISTRIES
+
+    from hotline.load.anonymise import Anonymiser
 
     anonymiser = Anonymiser([mine, other], REGISTRIES)
     assert anonymiser.anonymise(mine)[0].complaint == "何女士说某某不退押金。"

@@ -25,18 +25,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from conftest import CATEGORIES, DEPARTMENTS, DISTRICTS, ROOT, make_case, write_cases
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import CATEGORIES, DEPARTMENTS, DISTRICTS, ROOT, make_case, write_cases
-from hotline.load.anonymise import Anonymiser
 from hotline.build.pelican import run_pelican
+from hotline.load.anonymise import Anonymiser
 from hotline.load.casedata import load_cases
-from hotline.privacy.spelling import INVISIBLE
-from hotline.problems import BuildFailed
 from hotline.load.records import read_yaml
 from hotline.load.registries import load_registries
 from hotline.load.validate import validate
+from hotline.privacy.spelling import INVISIBLE
+from hotline.problems import BuildFailed
 
 TZ = ZoneInfo("Asia/Shanghai")
 SURNAMES = ["何", "张", "王", "李", "赵", "孙", "欧阳", "司马", "诸葛", "上官"]
@@ -297,7 +297,7 @@ def test_anonymiser_is_deterministic_and_idempotent(tmp_root, registries, exampl
         record,
         headline=first.headline,
         complaint=first.complaint,
-        handling=tuple(dataclasses.replace(h, finding=p.finding, action=p.action) for h, p in zip(record.handling, first.handling)),
+        handling=tuple(dataclasses.replace(h, finding=p.finding, action=p.action) for h, p in zip(record.handling, first.handling, strict=False)),
         followup={**record.followup, "comment": first.followup.comment},
         reporter=first.reporter,
         area=first.area,

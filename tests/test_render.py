@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import html
 
-from conftest import ROOT, SETTINGS, make_case, write_cases
 from hotline.build.output import root_of
 from hotline.build.pelican import run_pelican
 from hotline.site.navigation import NAVIGATION, section_of

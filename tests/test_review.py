@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_case, write_cases
+
 from hotline import cli
 from hotline.commands.review import HEADLINE_WIDTH, is_boilerplate, suspected_names, width
 
@@ -116,7 +116,8 @@ def test_strict_turns_warnings_into_an_error(tmp_path, run):
     assert code == 1 and "--strict" in stdout and "0 个错误，1 个警告" in stdout
     assert run("check", "--cases", cases)[0] == 0
     clean = write_cases(tmp_path / "clean", {"a.yaml": make_case()})
-    assert run("check", "--cases", clean, "--strict")[:2] == (0, "检查通过：共 1 个案件，其中公开 1 个，不公开的办结案件 0 个；0 个错误，0 个警告。\n")
+    passed = "检查通过：共 1 个案件，其中公开 1 个，不公开的办结案件 0 个；0 个错误，0 个警告。\n"
+    assert run("check", "--cases", clean, "--strict")[:2] == (0, passed)
 
 
 def test_errors_come_with_file_line_and_field_and_stop_the_check(tmp_path, run):

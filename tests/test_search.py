@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 
 import pagefind_bin_extended
 import pytest
+from browser import LocalServer
 from conftest import ROOT, SETTINGS, make_case, tree, write_cases
 from lxml import html
 
-from browser import LocalServer
-from hotline.build.pelican import run_pelican
-from hotline.load.casedata import load_cases
 from hotline.build.guard import Guard
 from hotline.build.output import SiteWriter
-from hotline.problems import HotlineError
+from hotline.build.pelican import run_pelican
 from hotline.feeds.search import UNUSED, index_search
 from hotline.feeds.stable_index import stabilise
+from hotline.load.casedata import load_cases
+from hotline.problems import HotlineError
 
 SAMPLE = ROOT / "cases_data"
 

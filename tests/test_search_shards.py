@@ -14,10 +14,10 @@ import pytest
 from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import html
 
-from hotline.build.pelican import run_pelican
 from hotline.build.guard import Guard
-from hotline.problems import BuildFailed
+from hotline.build.pelican import run_pelican
 from hotline.feeds.search import SCRATCH
+from hotline.problems import BuildFailed
 
 YEARS = (2012, 2013)
 

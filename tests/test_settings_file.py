@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SETTINGS, make_case, one_chinese_line, write_cases
+
 from hotline.problems import ConfigError
 from hotline.settings import OPTIONS, HotlineSettings
 

@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 import html5lib
 import pytest
 import yaml
-from lxml import etree, html
-
 from conftest import ROOT, SETTINGS
+from lxml import etree, html
 from pelican.settings import read_settings
 
 from hotline.load.casedata import load_cases
-from hotline.stats.disclosure import site_statistics
 from hotline.settings import HotlineSettings
+from hotline.stats.disclosure import site_statistics
 from hotline.stats.figures import percent
 
 TZ = ZoneInfo("Asia/Shanghai")

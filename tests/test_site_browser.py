@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser import LocalServer
 
 PAGES = ["index.html", "cases/XY-2013-000042.html", "cases/index.html", "department/index.html", "pages/process.html"]

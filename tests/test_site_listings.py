@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import html
 
-from conftest import ROOT, SETTINGS, make_case, write_cases
 from hotline.build.pelican import run_pelican
 from hotline.slugs import SLUG_PATTERN
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import DEPARTMENTS, make_case, write_cases
 from jinja2 import Environment
 
-from conftest import DEPARTMENTS, make_case, write_cases
-from hotline.load.casedata import load_cases
 from hotline.dates import cn_date, cn_month, month_key
-from hotline.site.render import timeline
+from hotline.load.casedata import load_cases
 from hotline.settings import HotlineSettings
+from hotline.site.render import timeline
 from hotline.site.story import credit, story
 from hotline.site.templating import environment
 

@@ -10,10 +10,10 @@ import pytest
 from conftest import SETTINGS, make_case, write_cases
 from lxml import etree
 
-from hotline.feeds import sitemap
-from hotline.build.pelican import run_pelican
 from hotline.build.guard import Guard
 from hotline.build.output import SiteWriter
+from hotline.build.pelican import run_pelican
+from hotline.feeds import sitemap
 from hotline.problems import ConfigError
 from hotline.settings import HotlineSettings
 

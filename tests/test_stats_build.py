@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from lxml import html
-
 from browser import LocalServer
 from conftest import CATEGORIES, DEPARTMENTS, ROOT, SETTINGS, make_case, write_cases
+from lxml import html
+
 from hotline.build.pelican import run_pelican
 from hotline.stats.figures import percent
 
@@ -235,7 +235,7 @@ def test_home_page_and_ticker_agree_with_stats_json(site, stats):
     assert f"{t['records']}件" in figures and percent(r["followup_rate"]) in figures
     assert percent(r["satisfaction_rate"]) in figures
     ticker = (site / "led" / "ticker.txt").read_text("utf-8").splitlines()
-    line = next(l for l in ticker if "回访率" in l)
+    line = next(row for row in ticker if "回访率" in row)
     assert f"{t['records']}件" in line and percent(r["followup_rate"]).removesuffix(".0%") in line
     assert percent(r["satisfaction_rate"]).removesuffix(".0%") in line
 

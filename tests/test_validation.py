@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT, make_case, write_cases
+
 from hotline.load.casedata import load_cases
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -265,8 +265,9 @@ def test_json_schema_is_draft_2020_12_and_accepts_the_sample_cases():
 ])
 def test_fast_gate_and_detailed_validator_agree(change):
     """The compiled schema (fast path) must reject whatever jsonschema rejects."""
-    from hotline.load.validate import _is_valid, _json_view, _validator
     import fastjsonschema
+
+    from hotline.load.validate import _is_valid, _json_view, _validator
 
     view = _json_view({**make_case(), **change})
     assert list(_validator.iter_errors(view))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pelican import signals
 
-from hotline.build.pelican import Build, stopping
 from hotline.build.generator import CaseGenerator
 from hotline.build.outputdir import check_output
+from hotline.build.pelican import Build, stopping
 from hotline.settings import HotlineSettings
 
 

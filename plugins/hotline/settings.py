@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.settings import read_settings
 
-from hotline.problems import ConfigError, need_file, unreadable
 from hotline.feeds.led.config import Screen, parse_screens
+from hotline.problems import ConfigError, need_file, unreadable
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,21 +7,21 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from hotline.build.guard import Guard
+from hotline.build.output import SiteWriter
 from hotline.build.pelican import Build, Summary, stopping, values_key
+from hotline.feeds.led import write_led
+from hotline.feeds.open311 import write_open_data
+from hotline.feeds.search import index_search, write_search_page
+from hotline.feeds.sitemap import write_sitemap
+from hotline.fingerprint import fingerprint
 from hotline.load.cache import LoadCache
 from hotline.load.casedata import load_cases
 from hotline.model import CaseSet
-from hotline.build.guard import Guard
-from hotline.feeds.led import write_led
-from hotline.feeds.open311 import write_open_data
-from hotline.build.output import SiteWriter
-from hotline.fingerprint import fingerprint
 from hotline.problems import BuildFailed, report
+from hotline.settings import HotlineSettings
 from hotline.site import templating
 from hotline.site.render import render_site
-from hotline.feeds.search import index_search, write_search_page
-from hotline.settings import HotlineSettings
-from hotline.feeds.sitemap import write_sitemap
 from hotline.stats.pages import write_statistics
 
 # Each output takes (cases, writer, settings) and writes its files; pages through `writer.render`.

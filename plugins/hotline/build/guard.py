@@ -15,8 +15,6 @@ import html
 import itertools
 import os
 import re
-import string
-import unicodedata
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 

@@ -12,7 +12,6 @@ forked processes, each rendering, guarding and writing its share.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Callable, Sequence

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from pelican import Pelican
 
 from hotline.build.guard import Guard
-from hotline.fingerprint import fingerprint
 from hotline.build.outputdir import check_output
-from hotline.problems import BuildFailed, HotlineError
 from hotline.build.publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
+from hotline.fingerprint import fingerprint
+from hotline.problems import BuildFailed, HotlineError
 from hotline.settings import HotlineSettings, read_file
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from hotline.problems import Problem
-from hotline.model import Registries
 from hotline.load.records import case_files, read_yaml
 from hotline.load.validate import validate
+from hotline.model import Registries
+from hotline.problems import Problem
 
 DEFAULT_PREFIX, DEFAULT_DIGITS = "RX", 6  # ids when the cases directory has none yet: RX-2024-000001
 ID_STYLE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-([0-9]{4})-([0-9]{1,36})$")  # at most 41 characters

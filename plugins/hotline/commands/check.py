@@ -9,11 +9,11 @@ from pathlib import Path
 
 import yaml
 
+from hotline.commands.casefile import write_atomic
+from hotline.commands.review import HEADLINE_WIDTH, review
+from hotline.commands.site import add_site_arguments, load
 from hotline.load.casedata import load_cases
 from hotline.load.records import case_files, display_name, read_yaml, shown
-from hotline.commands.review import HEADLINE_WIDTH, review
-from hotline.commands.casefile import write_atomic
-from hotline.commands.site import add_site_arguments, load
 
 LIMIT = 500  # lines listed at most; the summary counts all
 

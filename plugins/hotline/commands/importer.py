@@ -19,12 +19,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotline.problems import BuildFailed, Problem, need_file, need_folder, unreadable
-from hotline.model import Registries
+from hotline.commands.casefile import (
+    CHANNELS,
+    GENDERS,
+    RESULTS,
+    STATUSES,
+    YES_NO,
+    CaseIndex,
+    Checker,
+    Flow,
+    ascii_number,
+    case_path,
+    case_yaml,
+    choose,
+    parse_date,
+    schema_path,
+    write_atomic,
+    yaml_date,
+)
+from hotline.commands.site import add_site_arguments, load
 from hotline.load.records import display_name, read_yaml
 from hotline.load.registries import load_registries
-from hotline.commands.casefile import CHANNELS, GENDERS, RESULTS, STATUSES, YES_NO, CaseIndex, Checker, Flow, ascii_number, case_path, case_yaml, choose, parse_date, schema_path, write_atomic, yaml_date
-from hotline.commands.site import add_site_arguments, load
+from hotline.model import Registries
+from hotline.problems import BuildFailed, Problem, need_file, need_folder, unreadable
 
 # The usual headers of a 登记表 and the case field each fills.
 DEFAULT_COLUMNS = {

@@ -11,13 +11,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotline.problems import BuildFailed, need_folder
-from hotline.model import Registries
+from hotline.commands.casefile import (
+    GENDERS,
+    RESULTS,
+    STATUSES,
+    CaseIndex,
+    Checker,
+    Flow,
+    ascii_number,
+    case_path,
+    case_yaml,
+    choose,
+    parse_date,
+    schema_path,
+    write_atomic,
+    yaml_date,
+)
+from hotline.commands.site import add_site_arguments, load
 from hotline.load.records import display_name
 from hotline.load.registries import load_registries
+from hotline.model import Registries
+from hotline.problems import BuildFailed, need_folder
 from hotline.settings import HotlineSettings
-from hotline.commands.casefile import GENDERS, RESULTS, STATUSES, CaseIndex, Checker, Flow, ascii_number, case_path, case_yaml, choose, parse_date, schema_path, write_atomic, yaml_date
-from hotline.commands.site import add_site_arguments, load
 
 ALL = frozenset({"received", "assigned", "resolved", "invalid"})
 RESOLVED = frozenset({"resolved"})

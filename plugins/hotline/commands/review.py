@@ -13,10 +13,9 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from hotline.model import CaseSet, Position, PublicCase
 from hotline.privacy.names import COMPOUND_SURNAMES
-from hotline.model import CaseSet, Position
 from hotline.problems import Problem
-from hotline.model import PublicCase
 
 HEADLINE_WIDTH = 8  # characters a headline line may have in the column (digits and letters count half)
 MIN_COPIED = 12  # a result at least this long, word for word in several cases, looks copied
@@ -53,7 +52,7 @@ def review(cases: CaseSet) -> list[Problem]:
     for case in cases.cases:
         position = cases.positions[case.id]
 
-        def warn(field: str, message: str) -> None:
+        def warn(field: str, message: str, position: Position = position) -> None:
             warnings.append(Problem(position.file, position.line(field), field, "警告：" + message))
 
         for field, text in case.texts().items():

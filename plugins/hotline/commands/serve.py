@@ -25,12 +25,12 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.utils import FileChangeFilter
 
 from hotline.build.outputdir import check_output
-from hotline.problems import BuildFailed
-from hotline.load.records import display_name
-from hotline.settings import HotlineSettings
 from hotline.commands.build import build_site, summary
 from hotline.commands.casefile import ascii_number
 from hotline.commands.site import add_site_arguments, load, overrides, settings_file
+from hotline.load.records import display_name
+from hotline.problems import BuildFailed
+from hotline.settings import HotlineSettings
 
 
 def add_parser(sub) -> None:

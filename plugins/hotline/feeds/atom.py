@@ -16,13 +16,12 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
-from hotline.site import urls
-from hotline.model import CaseSet
-from hotline.dates import day_start
-from hotline.site.listings import Listing
 from hotline.build.output import SiteWriter, root_of
-from hotline.model import PublicCase
+from hotline.dates import day_start
+from hotline.model import CaseSet, PublicCase
 from hotline.settings import HotlineSettings
+from hotline.site import urls
+from hotline.site.listings import Listing
 from hotline.site.story import credit, story
 
 FEED_ENTRIES = 50

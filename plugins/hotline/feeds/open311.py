@@ -14,10 +14,9 @@ import io
 import json
 from functools import partial
 
-from hotline.model import CaseSet
-from hotline.dates import day_start
 from hotline.build.output import Output, SiteWriter
-from hotline.model import PublicCase
+from hotline.dates import day_start
+from hotline.model import CaseSet, PublicCase
 from hotline.settings import HotlineSettings
 
 BASE = "open311/v2"

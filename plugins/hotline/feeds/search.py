@@ -37,12 +37,12 @@ import subprocess
 import time
 from pathlib import Path
 
-from hotline.model import CaseSet
 from hotline.build.output import SiteWriter
-from hotline.problems import HotlineError
 from hotline.build.publish import os_error_text
-from hotline.settings import HotlineSettings
 from hotline.feeds.stable_index import stabilise
+from hotline.model import CaseSet
+from hotline.problems import HotlineError
+from hotline.settings import HotlineSettings
 from hotline.site.urls import case_url
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
-from hotline.model import CaseSet
 from hotline.build.output import SiteWriter
+from hotline.model import CaseSet
 from hotline.settings import HotlineSettings
 from hotline.site import urls
 
@@ -88,7 +88,7 @@ def write_sitemap(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) ->
         out.write(SITEMAP, urlset(chunks[0]))
     else:
         names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
-        for name, chunk in zip(names, chunks):
+        for name, chunk in zip(names, chunks, strict=False):
             out.write(name, urlset(chunk))
         out.write(SITEMAP, sitemap_index([f"{settings.site_url}/{name}" for name in names]))
     out.write("robots.txt", robots_txt(settings, has_sitemap=True))

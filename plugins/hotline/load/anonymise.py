@@ -19,12 +19,12 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from hotline.privacy.names import public_name
 from hotline.fingerprint import fingerprint
-from hotline.privacy.private import LATIN, LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key, public_number_owner, record_values
-from hotline.model import Followup, Handling, PublicCase, Registries
-from hotline.privacy.spelling import Finder, LatinFinder, digit_views, joined_pieces, number_pieces, replace_spans
 from hotline.load.validate import Record
+from hotline.model import Followup, Handling, PublicCase, Registries
+from hotline.privacy.names import public_name
+from hotline.privacy.private import LATIN, LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key, public_number_owner, record_values
+from hotline.privacy.spelling import Finder, LatinFinder, digit_views, joined_pieces, number_pieces, replace_spans
 
 PLACEHOLDER = "×××"  # what a removed number, address or account becomes
 REDACTED = "某某"  # what a `redact` term (a third party's name) becomes

@@ -8,25 +8,24 @@ the output guard needs; the raw records die here.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from functools import partial
-
-import ahocorasick
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import ahocorasick
+
+from hotline.build.parallel import map_forked
+from hotline.fingerprint import fingerprint
 from hotline.load.anonymise import Anonymiser
 from hotline.load.cache import LoadCache
-from hotline.fingerprint import fingerprint
-from hotline.build.parallel import map_forked
 from hotline.load.privacy_checks import abbreviation_warnings
-from hotline.privacy.private import PrivateValue, record_values
-from hotline.problems import Problem
-from hotline.model import CaseFacts, CaseSet, District, Position, PublicCase, Registries
 from hotline.load.records import case_files, field_name, read_yaml
 from hotline.load.registries import load_registries
 from hotline.load.validate import Record, validate
+from hotline.model import CaseFacts, CaseSet, District, Position, PublicCase, Registries
+from hotline.privacy.private import PrivateValue, record_values
+from hotline.problems import Problem
 
 UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guard
 PRIVATE_KEYS = ("caller", "redact")  # top-level keys whose positions are not kept
@@ -57,15 +56,15 @@ def load_cases(
     context = fingerprint(str(tz), registries and (registries.departments, registries.categories, registries.districts),
                           os.getcwd(), positions)
     keys = [(str(path), cache.file_digest(path), context) for path in paths]
-    unread = [path for path, key in zip(paths, keys) if not cache.has(key)]
+    unread = [path for path, key in zip(paths, keys, strict=False) if not cache.has(key)]
     cached = len(paths) - len(unread)
     read_case = partial(_read_case, registries=registries, tz=tz, positions=positions)
     read = dict(zip(unread, map_forked(read_case, unread, processes,
-                                       progress and (lambda done: progress(cached + done, len(paths))))))
+                                       progress and (lambda done: progress(cached + done, len(paths)))), strict=False))
     if progress:
         progress(len(paths), len(paths))
-    for path, key in zip(paths, keys):
-        record, found = cache.get(key, lambda: read.pop(path, None) or read_case(path))
+    for path, key in zip(paths, keys, strict=False):
+        record, found = cache.get(key, lambda path=path: read.pop(path, None) or read_case(path))
         if record:
             records.append(record)
             cache.keys[record.id] = key
@@ -116,10 +115,10 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache, pro
     anonymiser = Anonymiser(records, registries)
     keys = {r.id: (cache.keys.get(r.id), anonymiser.key) for r in published}
     fresh = [r for r in published if not cache.has(keys[r.id])]
-    anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes)))
+    anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes), strict=False))
     cases, values = [], []
     for record in published:
-        case, private = cache.get(keys[record.id], lambda: anonymised.pop(record.id, None) or anonymiser.anonymise(record))
+        case, private = cache.get(keys[record.id], lambda record=record: anonymised.pop(record.id, None) or anonymiser.anonymise(record))
         cases.append(case)
         values += private
     for record in records:

@@ -18,10 +18,10 @@ import logging
 import re
 from typing import Any
 
-from hotline.privacy.private import LATIN, NUMBER, PrivateValue, number_key, public_number_owner, record_values, unguardable
-from hotline.problems import Problem
 from hotline.model import SITE_WORDS, Registries
+from hotline.privacy.private import LATIN, NUMBER, PrivateValue, number_key, public_number_owner, record_values, unguardable
 from hotline.privacy.spelling import Finder, canonical
+from hotline.problems import Problem
 
 # A given name followed by one of these is part of a place name: 建国路, 胜利乡.
 PLACE_CHARS = "省市区县乡镇村组路街巷道桥园山河湖湾庄店岗寨集屯铺营港关坝沟塘坪岭洼场站苑楼院厂寺畈冲"

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from hotline.problems import Problem
 from hotline.privacy.spelling import INVISIBLE, INVISIBLE_RE
+from hotline.problems import Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

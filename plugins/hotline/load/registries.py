@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.problems import Problem
-from hotline.model import Category, Department, District, Registries
 from hotline.load.records import Source, read_yaml
+from hotline.model import Category, Department, District, Registries
+from hotline.problems import Problem
 from hotline.slugs import SLUG_PATTERN, unique_slugs
 
 

@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from hotline.privacy.names import name_problem
 from hotline.load.privacy_checks import privacy_problems
-from hotline.problems import Problem
-from hotline.model import Category, Compact, Department, District, Registries
 from hotline.load.records import Source, field_name, shown
+from hotline.model import Category, Compact, Department, District, Registries
+from hotline.privacy.names import name_problem
+from hotline.problems import Problem
 
 SCHEMA = json.loads(resources.files("hotline").joinpath("case.schema.json").read_text("utf-8"))
 _validator = Draft202012Validator(SCHEMA)
@@ -118,7 +118,8 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     for path in _date_paths(data):
         dates[path] = _to_datetime(_get(data, path), tz)
         if dates[path] is None and not any(p.field == field_name(path) for p in problems):
-            problems.append(source.problem(path, f"日期不存在或超出范围“{shown(_get(data, path))}”（应为 {MIN_YEAR}–{MAX_YEAR} 年间的真实日期，如 2013-01-10）"))
+            problems.append(source.problem(
+                path, f"日期不存在或超出范围“{shown(_get(data, path))}”（应为 {MIN_YEAR}–{MAX_YEAR} 年间的真实日期，如 2013-01-10）"))
     received, resolved = dates.get(("received_at",)), dates.get(("resolved_at",))
     if received and resolved and resolved.date() < received.date():
         problems.append(source.problem(("resolved_at",), f"办结日期早于受理日期 {received:%Y-%m-%d}（办结不能早于受理）"))
@@ -321,7 +322,7 @@ def _record(source: Source, data: dict, dates: dict, district: District | None, 
     place = data.get("place") or {}
     headline = data.get("headline") or ()
     handling = []
-    for i, (h, dept) in enumerate(zip(_list(data.get("handling")), departments)):
+    for i, (h, dept) in enumerate(zip(_list(data.get("handling")), departments, strict=False)):
         assigned, finished = dates.get(("handling", i, "assigned_at")), dates.get(("handling", i, "finished_at"))
         handling.append(RecordHandling(
             department=dept,

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hotline.privacy.names import HAN_NAME, name_parts, pinyin_names, split_name
 from hotline.model import Compact
+from hotline.privacy.names import HAN_NAME, name_parts, pinyin_names, split_name
 from hotline.privacy.spelling import canonical
 
 NUMBER = "number"  # phones, ID and bank card numbers: matched on their digits

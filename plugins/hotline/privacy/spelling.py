@@ -66,7 +66,7 @@ SEPARATOR_LETTERS = frozenset("ㆍꞏーｰ丨ǀ〡")
 _SHORT_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,9}\s*/?>")
 _BARRIER = "|"
 # Chinese numerals read digit by digit (幺 for 1 on the phone, 两 for 2).
-NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789"))
+NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789", strict=False))
 
 
 def _simplified() -> dict[str, str]:
@@ -75,7 +75,7 @@ def _simplified() -> dict[str, str]:
     table = {}
     for config in ("t2s", "tw2s", "hk2s"):
         converted = opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
-        table.update({a: b for a, b in zip(chars, converted) if a != b and len(b) == 1})
+        table.update({a: b for a, b in zip(chars, converted, strict=False) if a != b and len(b) == 1})
     return table
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from hotline.site import urls
-from hotline.model import CaseSet
 from hotline.dates import cn_month
-from hotline.model import Category, Department, District, PublicCase
+from hotline.model import CaseSet, Category, Department, District, PublicCase
+from hotline.site import urls
 from hotline.site.navigation import NAVIGATION
 
 # The listing kinds; their names and index pages are those of the navigation.

@@ -19,17 +19,16 @@ from functools import partial
 
 from markupsafe import Markup
 
-from hotline.feeds.atom import write_feeds
-from hotline.model import CaseSet
-from hotline.stats.disclosure import site_statistics
-from hotline.site.listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
 from hotline.build.output import Output, SiteWriter
+from hotline.feeds.atom import write_feeds
+from hotline.model import CaseSet, PublicCase
 from hotline.problems import HotlineError
-from hotline.model import PublicCase
 from hotline.settings import HotlineSettings
-from hotline.stats.figures import percent
+from hotline.site.listings import INDEX_URLS, KIND_NAMES, Listing, listings, pages
 from hotline.site.story import contact_word
 from hotline.site.urls import HOME, case_url
+from hotline.stats.disclosure import site_statistics
+from hotline.stats.figures import percent
 
 HOME_CASES = 6  # latest cases printed in full on the home page
 _ROOT_MARK = "\x00root\x00"

@@ -4,17 +4,16 @@ every page's template sees (`environment`, the one place they are installed).
 
 from __future__ import annotations
 
-from typing import Any
 from functools import partial
+from typing import Any
 
 from jinja2 import Environment
 
-from hotline.site import story
-from hotline.site import urls
 from hotline.dates import cn_date, cn_month
-from hotline.site.listings import by_year
 from hotline.model import CHANNEL_NAMES, FOLLOWUP_RESULTS
 from hotline.settings import HotlineSettings
+from hotline.site import story, urls
+from hotline.site.listings import by_year
 from hotline.site.navigation import NAVIGATION
 
 SUPERVISION_LEVELS = {1: "一级督查令", 2: "二级督查令", 3: "三级督查令"}

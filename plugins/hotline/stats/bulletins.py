@@ -15,13 +15,12 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from hotline.model import CaseSet
-from hotline.stats.charts import monthly_categories_chart
+from hotline.build.output import SiteWriter
 from hotline.dates import day_start, month_key
 from hotline.feeds.atom import atom_id
-from hotline.build.output import SiteWriter
-from hotline.model import CaseFacts, PublicCase
+from hotline.model import CaseFacts, CaseSet, PublicCase
 from hotline.settings import HotlineSettings
+from hotline.stats.charts import monthly_categories_chart
 from hotline.stats.figures import Row, Standing, Statistics, as_of, group, percent, scoreboard, sort_count
 
 TOP_CATEGORIES = 5

@@ -195,7 +195,7 @@ def monthly_categories_chart(month_categories: dict[str, tuple[Row, ...]], categ
                        [(n, [_bar(row[i]) for _, row in table]) for i, n in enumerate(names)])
     return Chart(
         id, title, svg, ("月份", *names, "合计"),
-        tuple((label, (*map(str, row), str(m.figures.valid))) for (label, row), m in zip(table, months)),
+        tuple((label, (*map(str, row), str(m.figures.valid))) for (label, row), m in zip(table, months, strict=False)),
     )
 
 

@@ -151,8 +151,8 @@ class Cells:
 
     def solve(self) -> list[str | None]:
         """For each cell: None (shown), SMALL or COMPLEMENTARY."""
-        small = [s and 1 <= v < self.min_cell for v, s in zip(self.value, self.sensitive)]
-        state = [SMALL if p and s else None for p, s in zip(self.printed, small)]
+        small = [s and 1 <= v < self.min_cell for v, s in zip(self.value, self.sensitive, strict=False)]
+        state = [SMALL if p and s else None for p, s in zip(self.printed, small, strict=False)]
         self.top = max(self.value, default=0)  # no count is more than all records (the whole is shown)
         self._sums_of: list[list[int]] = [[] for _ in self.value]
         for k, (whole, parts) in enumerate(self.sums):
@@ -212,7 +212,7 @@ class Cells:
 
     def _bounds(self, state: list[str | None]) -> tuple[list[int], list[int]]:
         """The least and most each cell can be, for a reader who sees the cells `state` shows."""
-        lo, hi = map(list, zip(*(self._domain(i, state) for i in range(len(self.value))))) if self.value else ([], [])
+        lo, hi = map(list, zip(*(self._domain(i, state) for i in range(len(self.value))), strict=False)) if self.value else ([], [])
         queue = deque(k for k, (w, parts) in enumerate(self.sums) if any(lo[c] != hi[c] for c in (w, *parts)))
         queued = set(queue)
         while queue:

@@ -191,7 +191,7 @@ def tally(f: CaseFacts, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> tuple[int
 
 
 def _sum(tallies: list[tuple[int, ...]]) -> Figures:
-    return Figures(*map(sum, zip(*tallies))) if tallies else Figures()
+    return Figures(*map(sum, zip(*tallies, strict=False))) if tallies else Figures()
 
 
 def figures(facts: Iterable[CaseFacts], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> Figures:
@@ -222,7 +222,7 @@ class Tally:
     def split(self, keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, Tally]:
         """The records by key; a record goes to every key `keys` gives it (none: nowhere)."""
         parts: dict[str | None, Tally] = {}
-        for f, t in zip(self.facts, self.tallies):
+        for f, t in zip(self.facts, self.tallies, strict=False):
             for k in keys(f):
                 part = parts.get(k)
                 if part is None:

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hotline.stats import bulletins
-from hotline.site import urls
-from hotline.stats.charts import districts_chart, monthly_categories_chart, monthly_rates_chart
-from hotline.model import CaseSet
-from hotline.dates import day_start
-from hotline.stats.disclosure import Shown, site_statistics
 from hotline.build.output import SiteWriter
-from hotline.model import Category, Department, District
+from hotline.dates import day_start
+from hotline.model import CaseSet, Category, Department, District
 from hotline.settings import HotlineSettings
+from hotline.site import urls
+from hotline.stats import bulletins
+from hotline.stats.charts import districts_chart, monthly_categories_chart, monthly_rates_chart
+from hotline.stats.disclosure import Shown, site_statistics
 from hotline.stats.figures import Row, Statistics, count_change, percent, rate, rate_change, scoreboard
 
 _LISTINGS = {

@@ -13,14 +13,14 @@ import logging
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from hotline.model import CaseSet
-from hotline.dates import cn_date, day_start
-from hotline.stats.disclosure import site_statistics
 from hotline.build.output import SiteWriter, root_of
-from hotline.problems import ConfigError
+from hotline.dates import cn_date, day_start
 from hotline.feeds.led.config import Screen
 from hotline.feeds.led.feeds import Ticker, charset_text, json_feed, rss, text
 from hotline.feeds.led.messages import Composer
+from hotline.model import CaseSet
+from hotline.problems import ConfigError
+from hotline.stats.disclosure import site_statistics
 
 if TYPE_CHECKING:  # settings imports .config: no import cycle at run time
     from hotline.settings import HotlineSettings

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
-from hotline.site import urls
 from hotline.dates import day_start
-from hotline.model import PublicCase
 from hotline.feeds.led.config import Screen
+from hotline.model import PublicCase
+from hotline.site import urls
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
 
-from hotline.problems import ConfigError
-from hotline.model import PublicCase
-from hotline.stats.figures import Row, percent
 from hotline.feeds.led.charset import PLACEHOLDER, to_charset
 from hotline.feeds.led.config import Screen
+from hotline.model import PublicCase
+from hotline.problems import ConfigError
+from hotline.stats.figures import Row, percent
 
 log = logging.getLogger(__name__)
 

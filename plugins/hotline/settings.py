@@ -44,7 +44,8 @@ class Option:
             return tuple(value)
         if not isinstance(value, self.kind) or isinstance(value, bool) != (self.kind is bool):
             raise ConfigError(f"设置错误：HOTLINE['{key}'] 的类型应与默认值 {self.default!r} 相同")
-        if self.lowest is not None and (value < self.lowest or (self.highest is not None and value > self.highest)):
+        # Bounds are declared only on int options, and the check above made value that kind.
+        if self.lowest is not None and isinstance(value, int) and (value < self.lowest or (self.highest is not None and value > self.highest)):
             expected = f"应为 {self.lowest} 到 {self.highest} 之间的整数" if self.highest is not None else f"应为不小于 {self.lowest} 的整数"
             raise ConfigError(f"设置错误：HOTLINE['{key}'] {expected}（现为 {value}）")
         return value

@@ -13,7 +13,8 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 def slugify(name: str) -> str:
     """Pinyin of a Chinese name, ASCII letters and digits joined by dashes."""
-    words = lazy_pinyin(name, errors=lambda chars: list(chars))
+    # pypinyin documents errors= callbacks returning a list, but its stub says str.
+    words = lazy_pinyin(name, errors=lambda chars: list(chars))  # type: ignore[arg-type,return-value]
     slug = _NON_SLUG.sub("-", "-".join(words).lower()).strip("-")
     return slug or _digest(name)
 

@@ -15,7 +15,7 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 import ahocorasick
@@ -82,7 +82,7 @@ def _number_key(value: str) -> str:
     return m.group(1) if m else key
 
 
-def _automaton(words: dict[str, object]) -> ahocorasick.Automaton | None:
+def _automaton(words: Mapping[str, object]) -> ahocorasick.Automaton | None:
     """An Aho-Corasick automaton that finds `words` and yields their values."""
     if not words:
         return None
@@ -265,6 +265,7 @@ class Guard:
                 value = entry.hit(scope) if entry else None
                 if value is not None:
                     return value
+        assert self._number_automaton is not None  # check() looks for numbers only when there are some
         if next(self._number_automaton.iter(_NOT_DIGIT.sub(" ", _RUN_SEPARATOR.sub("", folded))), None) is None:
             return None  # no run holds a number unless the page's digits do
         for run in _NUMBER_RUN.finditer(folded):

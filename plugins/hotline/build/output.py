@@ -82,6 +82,7 @@ class SiteWriter:
         """The page at `path` from `template`: with `root`, the relative URL of
         the site root, and `section`, its navigation section; the settings and
         the navigation are globals of `env`."""
+        assert self.env is not None, "this writer was made without templates"
         return self.env.get_template(template).render(root=root_of(path), section=section_of(path), **ctx)
 
     def write(self, relpath: str, data: str | bytes, scope: frozenset[str] | None = None) -> None:
@@ -142,7 +143,9 @@ class SiteWriter:
                 self.write_output(output)
             return self.written - already, self.keys
 
-        for written, keys in run_shares(work, shares(outputs, count))[1:]:
+        for result in run_shares(work, shares(outputs, count))[1:]:
+            assert result is not None  # only the parent's own share gives None
+            written, keys = result
             for relpath in sorted(written - self.written):
                 signals.content_written.send(str(self.root / relpath), context=self.context)
             self.written |= written

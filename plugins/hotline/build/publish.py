@@ -54,7 +54,8 @@ def _lock_path(final: Path) -> Path:
 
 def os_error_text(action: str, path: Path | str, error: OSError) -> str:
     """`action path` failed, said in Chinese with a reason a person can act on."""
-    reason = _REASONS.get(error.errno, error.strerror or str(error))
+    fallback = error.strerror or str(error)
+    reason = _REASONS.get(error.errno, fallback) if error.errno is not None else fallback
     return f"{action} {path} 失败：{reason}（{error.strerror}）。"
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator, Mapping, TextIO
 
 from pelican.log import console as pelican_console
 from rich.console import Console
@@ -60,7 +60,7 @@ def summary(build: Build, seconds: float) -> str:
 
 
 @contextmanager
-def progress_display(stream: TextIO, environ: dict[str, str] | None = None) -> Iterator[ProgressCallback]:
+def progress_display(stream: TextIO, environ: Mapping[str, str] | None = None) -> Iterator[ProgressCallback]:
     """A progress bar on a terminal; plain lines otherwise or when CI is set."""
     environ = os.environ if environ is None else environ
     if stream.isatty() and not environ.get("CI"):

@@ -84,8 +84,9 @@ def parse_date(value: Any) -> dt.date | dt.datetime | None:
     if not m:
         return None
     try:
-        y, mo, d, h, mi = (int(g) if g else None for g in m.groups())
-        return dt.datetime(y, mo, d, h, mi) if h is not None and (h, mi) != (0, 0) else dt.date(y, mo, d)
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])  # always there
+        h, mi = (int(m[4]), int(m[5])) if m[4] else (None, None)  # the time: both or neither
+        return dt.datetime(y, mo, d, h, mi) if h is not None and mi is not None and (h, mi) != (0, 0) else dt.date(y, mo, d)
     except ValueError:
         return None
 

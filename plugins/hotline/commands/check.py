@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         print(f"共 {count} 个案件，{len(errors)} 个错误，{len(warnings)} 个警告；请改正错误后重新检查。")
         return 1
+    assert cases is not None  # load_cases gives no cases only with errors
     totals = f"共 {count} 个案件，其中公开 {len(cases.cases)} 个，不公开的办结案件 {cases.withheld} 个；0 个错误，{len(warnings)} 个警告"
     if warnings and args.strict:
         print(f"{totals}。--strict：警告按错误处理，请改正后重新检查。")

@@ -143,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
     registries, problems = load_registries(hotline.cases_path)
     if problems:
         raise BuildFailed("案件目录的登记表（部门、类别、区县）有问题，无法导入：\n" + "\n".join(map(str, problems)))
+    assert registries is not None  # load_registries gives none only with problems
     unused = [c.header for c in columns if c.field is None and c.header]
     if unused:
         _say(f"这些列没有导入：{'、'.join(unused)}（需要的话用 --mapping 指定字段）")
@@ -187,6 +188,8 @@ class Importer:
             for p in sorted(set(problems), key=_column_order):
                 _say(p, error=True)
             return
+        # _id gives no id only with a problem: its own, or the date's the checker reports.
+        assert case_id is not None
         self.seen[case_id.lower()] = number
         shown = display_name(path)
         if exists and not self.args.force:
@@ -368,7 +371,8 @@ def read_table(path: Path, sheet: str | None, mapping: dict[str, str]) -> tuple[
 
 
 def _columns(headers: list[str], mapping: dict[str, str], path: Path) -> list[Column]:
-    columns, taken = [], {}
+    columns: list[Column] = []
+    taken: dict[str, str] = {}
     for i, header in enumerate(headers):
         field = mapping.get(header)
         if field in taken:

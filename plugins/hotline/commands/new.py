@@ -177,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
     registries, problems = load_registries(hotline.cases_path)
     if problems:
         raise BuildFailed("案件目录的登记表（部门、类别、区县）有问题，无法新建案件：\n" + "\n".join(map(str, problems)))
+    assert registries is not None  # load_registries gives none only with problems
     ctx = Context(hotline, registries, {})
     interactive = sys.stdin.isatty()
     try:
@@ -192,9 +193,10 @@ def run(args: argparse.Namespace) -> int:
     a = ctx.answers
     index = CaseIndex(hotline.cases_path)
     received = parse_date(a["received"])
+    assert received is not None  # _date accepted the answer
     case_id = args.id or index.next_id(received.year)
-    if index.path_of(case_id):
-        raise BuildFailed(f"编号 {case_id} 已被 {display_name(index.path_of(case_id))} 使用；请换一个编号")
+    if existing := index.path_of(case_id):
+        raise BuildFailed(f"编号 {case_id} 已被 {display_name(existing)} 使用；请换一个编号")
     path = case_path(hotline.cases_path, case_id, received)
     text = case_yaml(_case(case_id, a), path, schema_path(Path(settings.get("SITE_ROOT") or Path.cwd())))
     with Checker(registries, hotline.timezone) as checker:

@@ -75,7 +75,7 @@ def review(cases: CaseSet) -> list[Problem]:
         ids = list(dict.fromkeys(c.id for c, _ in copies))
         for case, field in copies if len(ids) > 1 else ():
             others = "、".join(i for i in ids if i != case.id)
-            position: Position = cases.positions[case.id]
+            position = cases.positions[case.id]
             warnings.append(Problem(position.file, position.line(field), field, f"警告：办理结果与案件 {others} 的一字不差，像是复制的；请核对"))
     return sorted(warnings)
 

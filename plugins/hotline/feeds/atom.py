@@ -33,6 +33,7 @@ def write_feeds(cases: CaseSet, by_kind: dict[str, list[Listing]], out: SiteWrit
     site_url = settings.site_url
     newest = cases.cases[0].resolved_at if cases.cases else EPOCH
     for listing in by_kind["cases"] + by_kind["category"] + by_kind["department"]:
+        assert listing.feed is not None  # these kinds of listing all have a feed
         key = (listing.kind, listing.title, listing.first, site_url, newest,
                [c.digest for c in listing.cases[:FEED_ENTRIES]])
         out.write_cached(listing.feed, key, partial(feed_xml, listing, settings, site_url, newest))
@@ -40,11 +41,14 @@ def write_feeds(cases: CaseSet, by_kind: dict[str, list[Listing]], out: SiteWrit
 
 def feed_xml(listing: Listing, settings: HotlineSettings, site_url: str, newest: dt.datetime) -> bytes:
     """The Atom document of one listing."""
+    feed = listing.feed
+    assert feed is not None, f"{listing.title} has no feed"
+
     def link(path: str) -> str:
-        return f"{site_url}/{path}" if site_url else root_of(listing.feed) + path
+        return f"{site_url}/{path}" if site_url else root_of(feed) + path
 
     fg = FeedGenerator()
-    fg.id(atom_id(settings, listing.feed))
+    fg.id(atom_id(settings, feed))
     title = settings.site_name if listing.kind == "cases" else f"{settings.site_name} · {listing.title}"
     fg.title(title)
     fg.subtitle(f"{settings.office}办理的市民来电来信，按报纸专栏“{settings.site_name}”的样式公开。")
@@ -52,7 +56,7 @@ def feed_xml(listing: Listing, settings: HotlineSettings, site_url: str, newest:
     fg.language("zh-CN")
     fg.generator(settings.site_name)
     fg.link(href=link(listing.first), rel="alternate", type="text/html")
-    fg.link(href=link(listing.feed), rel="self", type="application/atom+xml")
+    fg.link(href=link(feed), rel="self", type="application/atom+xml")
     fg.updated(day_start(listing.cases[0].resolved_at if listing.cases else newest, settings.timezone))
     for case in listing.cases[:FEED_ENTRIES]:
         _entry(fg, case, settings, link)

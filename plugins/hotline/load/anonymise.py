@@ -171,6 +171,7 @@ class Anonymiser:
         return replace_spans(text, sorted(set(spans)))
 
     def _pattern_hit(self, m: re.Match, record: Record, found: list, field: str) -> str | None:
+        assert m.lastgroup is not None  # every alternative of PATTERNS is a named group
         label, kind = PATTERN_KINDS[m.lastgroup]
         whole = m.group(0)
         value = m.group("account_id") or whole
@@ -199,6 +200,14 @@ class Anonymiser:
         def clean(text: str | None, field: str) -> str | None:
             return self.scrub(text, record, found, field, own) if text else text
 
+        def clean_text(text: str, field: str) -> str:
+            return self.scrub(text, record, found, field, own) if text else text
+
+        # Only published records are anonymised: resolved ones, which the
+        # schema requires to have these fields (case.schema.json).
+        assert record.resolved_at is not None and record.district is not None
+        assert record.category is not None and record.complaint is not None
+
         handling = tuple(
             Handling(
                 department=h.department,
@@ -226,8 +235,8 @@ class Anonymiser:
             district=record.district,
             area=clean(record.area, "place.area"),
             category=record.category,
-            headline=tuple(clean(h, f"headline[{i}]") for i, h in enumerate(record.headline)),
-            complaint=clean(record.complaint, "complaint"),
+            headline=tuple(clean_text(h, f"headline[{i}]") for i, h in enumerate(record.headline)),
+            complaint=clean_text(record.complaint, "complaint"),
             handling=handling,
             followup=followup,
             rehandled=record.rehandled,

@@ -64,7 +64,10 @@ def load_cases(
     if progress:
         progress(len(paths), len(paths))
     for path, key in zip(paths, keys, strict=False):
-        record, found = cache.get(key, lambda path=path: read.pop(path, None) or read_case(path))
+        def read_one(path: Path = path) -> tuple[Record | None, list[Problem]]:
+            return read.pop(path, None) or read_case(path)
+
+        record, found = cache.get(key, read_one)
         if record:
             records.append(record)
             cache.keys[record.id] = key
@@ -110,7 +113,7 @@ def _duplicate_ids(records: list[Record]) -> list[Problem]:
 
 def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int, positions: bool) -> CaseSet:
     published = [r for r in records if r.published]
-    named = {r.district for r in published}
+    named = {r.district for r in published if r.district is not None}  # a published record always has one
     districts = tuple(d for d in registries.districts if d in named)
     anonymiser = Anonymiser(records, registries)
     keys = {r.id: (cache.keys.get(r.id), anonymiser.key) for r in published}
@@ -118,7 +121,10 @@ def _public(records: list[Record], registries: Registries, cache: LoadCache, pro
     anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes), strict=False))
     cases, values = [], []
     for record in published:
-        case, private = cache.get(keys[record.id], lambda record=record: anonymised.pop(record.id, None) or anonymiser.anonymise(record))
+        def anonymise(record: Record = record) -> tuple[PublicCase, list[PrivateValue]]:
+            return anonymised.pop(record.id, None) or anonymiser.anonymise(record)
+
+        case, private = cache.get(keys[record.id], anonymise)
         cases.append(case)
         values += private
     for record in records:
@@ -148,7 +154,7 @@ def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[Pr
     A line that a published case also says (boilerplate such as
     经回访，反映人表示满意) is public anyway and is left out.
     """
-    lines = {}
+    lines: dict[str, PrivateValue] = {}
     for record in records:
         texts = {"complaint": record.complaint, **{f"handling[{i}].action": h.action for i, h in enumerate(record.handling)}}
         for name, text in texts.items():

@@ -114,7 +114,7 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     for path, text in _texts(data):
         if not text.strip() and not any(p.field == field_name(path) for p in problems):
             problems.append(source.problem(path, "只有空白，没有内容（不需要时请整行删去）"))
-    dates: dict[str, dt.datetime | None] = {}
+    dates: dict[tuple, dt.datetime | None] = {}
     for path in _date_paths(data):
         dates[path] = _to_datetime(_get(data, path), tz)
         if dates[path] is None and not any(p.field == field_name(path) for p in problems):
@@ -199,7 +199,7 @@ def _schema_problem(source: Source, path: tuple, error: Any) -> Problem:
         suggestion = f"，是不是“{close[0]}”？" if close else f"（可用的键：{'、'.join(known)}）"
         return source.problem(path + (key,), f"未知的键“{shown(key)}”{suggestion}")
     if kind == "type":
-        want = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        want: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         names = "或".join(_TYPE_NAMES.get(w, w) for w in want)
         quote = "（日期当作文字时请加引号，如 \"2013-01-10\"）" if isinstance(error.instance, dt.date) else ""
         return source.problem(path, f"类型不对：应为{names}，这里是“{shown(error.instance)}”{quote}{hint}")
@@ -270,7 +270,7 @@ def _get(data: Any, path: tuple) -> Any:
 
 def _date_paths(data: dict) -> list[tuple]:
     """Paths of the date fields present in a record."""
-    paths = [(k,) for k in ("received_at", "resolved_at") if data.get(k) is not None]
+    paths: list[tuple] = [(k,) for k in ("received_at", "resolved_at") if data.get(k) is not None]
     for i, h in enumerate(_list(data.get("handling"))):
         if isinstance(h, dict):
             paths += [("handling", i, k) for k in ("assigned_at", "finished_at") if h.get(k) is not None]

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 import ahocorasick
 import opencc
@@ -139,14 +140,17 @@ def canonical_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-class Finder:
+_P = TypeVar("_P")  # what a finder gives back with each word it finds
+
+
+class Finder(Generic[_P]):
     """Finds words, each with a payload, in any spelling `canonical` folds.
 
     `find` gives the spans of the original text that spell them, leftmost
     and longest first, none overlapping.
     """
 
-    def __init__(self, words: Iterable[tuple[str, object]]):
+    def __init__(self, words: Iterable[tuple[str, _P]]):
         self._automaton = ahocorasick.Automaton()
         for word, payload in words:
             key = canonical(word)
@@ -159,7 +163,7 @@ class Finder:
     def keys(self) -> list[str]:
         return sorted(self._automaton.keys()) if not self.empty else []
 
-    def find(self, text: str) -> list[tuple[int, int, object]]:
+    def find(self, text: str) -> list[tuple[int, int, _P]]:
         if self.empty or next(self._automaton.iter_long(canonical(text)), None) is None:
             return []
         folded, origin = canonical_offsets(text)
@@ -244,7 +248,8 @@ def fold_letters(folded: str) -> str:
 def number_pieces(folded: str) -> list[list[re.Match]]:
     """Runs of digit pieces a sentence tells one after another
     (138，中间3761，尾号2045) in a view of `digit_views`."""
-    runs, run = [], []
+    runs: list[list[re.Match]] = []
+    run: list[re.Match] = []
     for piece in _PIECE.finditer(folded):
         if run and not _PIECE_GAP.fullmatch(folded, run[-1].end(), piece.start()):
             runs.append(run)
@@ -256,7 +261,7 @@ def number_pieces(folded: str) -> list[list[re.Match]]:
 def joined_pieces(run: list[re.Match], most: int = 4, longest: int = 19) -> dict[str, list[re.Match]]:
     """Every number two to `most` consecutive pieces of a run spell together,
     no longer than `longest` digits (an ID or a bank card), with its pieces."""
-    out = {}
+    out: dict[str, list[re.Match]] = {}
     for i in range(len(run)):
         digits = run[i].group()
         for j in range(i + 1, min(i + most, len(run))):
@@ -289,8 +294,9 @@ _NOT_LETTER = re.compile(r"[^a-z]+")
 def syllables(name: str) -> tuple[tuple[str, ...], ...]:
     """The pinyin readings of each character of a Chinese name (a surname
     may have several: 单 is dan, shan or chan); ü as v, u and yu."""
-    readings = pinyin(name, style=Style.NORMAL, heteronym=True, v_to_u=False, errors=lambda chars: [[c] for c in chars])
-    out = []
+    # pypinyin documents errors= callbacks returning lists, but its stub says str.
+    readings = pinyin(name, style=Style.NORMAL, heteronym=True, v_to_u=False, errors=lambda chars: [[c] for c in chars])  # type: ignore[arg-type,return-value]
+    out: list[tuple[str, ...]] = []
     for options in readings:
         spelled = dict.fromkeys(o.lower() for o in options)
         for o in list(spelled):
@@ -313,11 +319,11 @@ def pinyin_spellings(surname: str, given: str, limit: int = 32) -> tuple[set[str
     return (full or surnames), givens
 
 
-class LatinFinder:
+class LatinFinder(Generic[_P]):
     """Finds names spelt in Latin letters, on whole words only: helihua in
     "He Li-hua" and "HELIHUA", never in "thelihuang"."""
 
-    def __init__(self, words: Iterable[tuple[str, object]]):
+    def __init__(self, words: Iterable[tuple[str, _P]]):
         self._automaton = ahocorasick.Automaton()
         for word, payload in words:
             if word and word not in self._automaton:
@@ -331,7 +337,7 @@ class LatinFinder:
         run together, hold any word: if not, `find` finds nothing."""
         return not self.empty and next(self._automaton.iter(_NOT_LETTER.sub("", folded)), None) is not None
 
-    def find(self, text: str) -> list[tuple[int, int, object]]:
+    def find(self, text: str) -> list[tuple[int, int, _P]]:
         """Spans of `text` that spell a word, longest first where two start together."""
         if not self.might_find(canonical(text)):
             return []

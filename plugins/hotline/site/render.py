@@ -93,7 +93,9 @@ def _briefs(out: SiteWriter) -> Callable[[PublicCase, str], Markup]:
     """`column_brief` of _column.html, rendered once per case: a case appears
     in five listings. Rendered with a mark for the page's root (NUL is never
     in case text), which each listing page replaces by its own."""
-    column_brief = out.env.get_template("_column.html").module.column_brief
+    assert out.env is not None, "listings are rendered with templates"
+    # Jinja's stub for TemplateModule lacks the template's macros, set as attributes.
+    column_brief = out.env.get_template("_column.html").module.column_brief  # type: ignore[attr-defined]
     done: dict[str, str] = {}
 
     def brief(case: PublicCase, root: str) -> Markup:
@@ -129,4 +131,8 @@ def timeline(case: PublicCase) -> list[Step]:
 def _year_figures(cases: CaseSet, settings: HotlineSettings):
     """(year, figures as published) of the latest year any record was received in; None without records."""
     years = site_statistics(cases, settings).by_year
-    return (int(years[-1].key), years[-1].figures) if years else None
+    if not years:
+        return None
+    key = years[-1].key
+    assert key is not None  # a year's row is keyed by the year
+    return int(key), years[-1].figures

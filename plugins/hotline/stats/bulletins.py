@@ -73,12 +73,12 @@ def write_bulletins(
     what the templates call to show figures."""
     months = monthly_issues(cases, stats, settings)
     years = yearly_issues(cases, stats, settings)
-    months_by_year = {y.row.key: [m for m in months if m.row.key[:4] == y.row.key] for y in years}
+    months_by_year = {_key(y.row): [m for m in months if _key(m.row)[:4] == _key(y.row)] for y in years}
     for issue in months:
         out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months, **helpers))
     for issue in years:
-        year = issue.row.key
-        month_rows = tuple(m for m in stats.by_month if m.key[:4] == year)
+        year = _key(issue.row)
+        month_rows = tuple(m for m in stats.by_month if _key(m)[:4] == year)
         out.write(issue.path, out.render(
             issue.path,
             "yearly.html",
@@ -101,13 +101,14 @@ def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings)
     """A bulletin for every month with records, numbered from 1, oldest first."""
     published = group(cases.cases, lambda c: (month_key(c.received_at),))
     received = group(cases.facts, lambda f: (month_key(f.received_at),))
-    issues = []
+    issues: list[Issue] = []
     previous = None
     for row in stats.by_month:
-        if row.key in stats.month_categories:
+        key = _key(row)
+        if key in stats.month_categories:
             number = len(issues) + 1
-            issues.append(_issue(number, row, previous, stats.month_categories[row.key],
-                                 stats.month_departments[row.key], received[row.key], published.get(row.key, []),
+            issues.append(_issue(number, row, previous, stats.month_categories[key],
+                                 stats.month_departments[key], received[key], published.get(key, []),
                                  settings))
         previous = row
     return tuple(issues)
@@ -116,19 +117,28 @@ def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings)
 def yearly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
     """A report for every year with records, oldest first."""
     received = group(cases.facts, lambda f: (str(f.received_at.year),))
-    issues = []
+    issues: list[Issue] = []
     previous = None
     for row in stats.by_year:
-        if row.key in stats.year_categories:
-            issues.append(_issue(None, row, previous, stats.year_categories[row.key],
-                                 stats.year_departments[row.key], received[row.key], [], settings))
+        key = _key(row)
+        if key in stats.year_categories:
+            issues.append(_issue(None, row, previous, stats.year_categories[key],
+                                 stats.year_departments[key], received[key], [], settings))
         previous = row
     return tuple(issues)
+
+
+def _key(row: Row) -> str:
+    """A month's or a year's key (2013-01, 2013): those rows always have one."""
+    assert row.key is not None, f"{row.name} has no period key"
+    return row.key
 
 
 def _issue(number: int | None, row: Row, previous: Row | None, categories: tuple[Row, ...],
            departments: tuple[Row, ...], records: list[CaseFacts], published: list[PublicCase],
            settings: HotlineSettings) -> Issue:
+    updated = as_of(records)
+    assert updated is not None, "a bulletin's period has records"
     top = tuple(sorted((c for c in categories if c.figures.valid), key=lambda c: -sort_count(c.figures.valid))
                 [:TOP_CATEGORIES])
     return Issue(
@@ -138,7 +148,7 @@ def _issue(number: int | None, row: Row, previous: Row | None, categories: tuple
         categories=top,
         standings=scoreboard(departments, settings.min_sample),
         featured=featured(published, top),
-        updated=day_start(as_of(records), settings.timezone),
+        updated=day_start(updated, settings.timezone),
     )
 
 

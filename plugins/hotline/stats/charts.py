@@ -183,7 +183,8 @@ def monthly_categories_chart(month_categories: dict[str, tuple[Row, ...]], categ
     names = shown + ([OTHER_CATEGORIES] if len(shown) < len(ranked) else [])
 
     def counts(month: Row) -> list[Count]:
-        valid = {r.name: r.figures.valid for r in month_categories.get(month.key, ())}
+        rows = month_categories.get(month.key, ()) if month.key is not None else ()
+        valid = {r.name: r.figures.valid for r in rows}
         own = [valid.get(n, 0) for n in shown]
         if len(names) == len(shown):
             return own
@@ -201,10 +202,12 @@ def monthly_categories_chart(month_categories: dict[str, tuple[Row, ...]], categ
 
 def _rest(rest: list[Count], total: Count, own: list[Count]) -> Count:
     """The calls of the other categories: shown only if the shown counts give it."""
-    if all(isinstance(v, int) for v in rest):
-        return sum(rest)
-    if isinstance(total, int) and all(isinstance(v, int) for v in own):
-        return total - sum(own)
+    shown_rest = [v for v in rest if isinstance(v, int)]
+    if len(shown_rest) == len(rest):
+        return sum(shown_rest)
+    shown_own = [v for v in own if isinstance(v, int)]
+    if isinstance(total, int) and len(shown_own) == len(own):
+        return total - sum(shown_own)
     return Withheld(COMPLEMENTARY, 0)
 
 

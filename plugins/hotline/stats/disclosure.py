@@ -167,7 +167,7 @@ class Cells:
                 return state
             choice = {i: self._complement(i, state, lo, hi, set()) for i in disclosed}
             protected = [i for i in protected if choice.get(i, -1) is not None]  # None: nothing left to withhold
-            for j in set(choice.values()) - {None}:
+            for j in {c for c in choice.values() if c is not None}:
                 state[j] = COMPLEMENTARY
 
     def _close(self, state: list[str | None], small: list[bool]) -> None:
@@ -277,7 +277,8 @@ def suppress(stats: Statistics, min_cell: int) -> Statistics:
     cells = Cells(min_cell)
     placed: dict[int, tuple[dict[str, int], tuple[str, ...]]] = {}  # id(figures) -> its cells, printed counts
 
-    def add(figures: Figures, printed: tuple[str, ...], sensitive: bool) -> dict[str, int]:
+    def add(row_figures: Figures | Shown, printed: tuple[str, ...], sensitive: bool) -> dict[str, int]:
+        figures = _counted(row_figures)
         placed[id(figures)] = (cells.row(figures, printed, sensitive), printed)
         return placed[id(figures)][0]
 
@@ -323,23 +324,43 @@ def suppress(stats: Statistics, min_cell: int) -> Statistics:
             if name not in row_printed:  # never printed: withheld like a complementary cell
                 values[name] = Withheld(COMPLEMENTARY, min_cell)
             else:
-                values[name] = cells.value[i] if state[i] is None else Withheld(state[i], min_cell)
+                reason = state[i]
+                values[name] = cells.value[i] if reason is None else Withheld(reason, min_cell)
         return Shown(**values)
 
     return _rebuild(stats, show)
+
+
+def _counted(figures: Figures | Shown) -> Figures:
+    """Figures as counted: what every row holds before `suppress` shows them."""
+    assert isinstance(figures, Figures), "statistics already shown"
+    return figures
 
 
 def _rebuild(stats: Statistics, show: Callable[[Figures], Shown]) -> Statistics:
     """`stats` with the figures of every row as `show` gives them."""
 
     def table(rows: tuple[Row, ...]) -> tuple[Row, ...]:
-        return tuple(Row(r.name, r.key, show(r.figures)) for r in rows)
+        return tuple(Row(r.name, r.key, show(_counted(r.figures))) for r in rows)
+
+    def tables(parts: dict[str, tuple[Row, ...]]) -> dict[str, tuple[Row, ...]]:
+        return {k: table(rows) for k, rows in parts.items()}
 
     return Statistics(
-        totals=show(stats.totals),
-        **{name: table(getattr(stats, name)) for name in Statistics.BREAKDOWNS},
+        totals=show(_counted(stats.totals)),
+        by_month=table(stats.by_month),
+        by_year=table(stats.by_year),
+        by_category=table(stats.by_category),
+        by_department=table(stats.by_department),
+        by_district=table(stats.by_district),
+        by_channel=table(stats.by_channel),
         as_of=stats.as_of,
-        **{name: {k: table(rows) for k, rows in getattr(stats, name).items()} for name in Statistics.FINER},
+        month_categories=tables(stats.month_categories),
+        month_departments=tables(stats.month_departments),
+        year_categories=tables(stats.year_categories),
+        year_districts=tables(stats.year_districts),
+        year_channels=tables(stats.year_channels),
+        year_departments=tables(stats.year_departments),
     )
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import chinese_calendar
 
@@ -38,6 +38,9 @@ from hotline.model import CHANNEL_NAMES, CaseFacts, District, Registries
 
 if TYPE_CHECKING:  # disclosure imports this module
     from hotline.stats.disclosure import Shown, Withheld
+
+_K = TypeVar("_K")  # a breakdown's key: a month, a year, a registry name (None: none)
+_T = TypeVar("_T")  # what group() sorts: records, cases
 
 DEFAULT_DEADLINE_DAYS = 10
 DEFAULT_MIN_SAMPLE = 5
@@ -119,6 +122,13 @@ class Rates:
     withheld count gives None)."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:  # the counts each subclass declares as fields
+        followed_up: int | Withheld
+        resolved: int | Withheld
+        satisfied: int | Withheld
+        on_time: int | Withheld
+        rehandled: int | Withheld
 
     @property
     def followup_rate(self) -> float | None:
@@ -219,9 +229,9 @@ class Tally:
     def figures(self) -> Figures:
         return _sum(self.tallies)
 
-    def split(self, keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, Tally]:
+    def split(self, keys: Callable[[CaseFacts], Iterable[_K]]) -> dict[_K, Tally]:
         """The records by key; a record goes to every key `keys` gives it (none: nowhere)."""
-        parts: dict[str | None, Tally] = {}
+        parts: dict[_K, Tally] = {}
         for f, t in zip(self.facts, self.tallies, strict=False):
             for k in keys(f):
                 part = parts.get(k)
@@ -231,7 +241,7 @@ class Tally:
                 part.tallies.append(t)
         return parts
 
-    def by(self, keys: Callable[[CaseFacts], Iterable[str | None]]) -> dict[str | None, Figures]:
+    def by(self, keys: Callable[[CaseFacts], Iterable[_K]]) -> dict[_K, Figures]:
         return {k: part.figures() for k, part in self.split(keys).items()}
 
 
@@ -252,9 +262,9 @@ def sort_count(count: int | Withheld) -> float:
     return count if isinstance(count, int) else 0.5
 
 
-def group(items: Iterable, keys: Callable[[object], Iterable[str | None]]) -> dict[str | None, list]:
+def group(items: Iterable[_T], keys: Callable[[_T], Iterable[_K]]) -> dict[_K, list[_T]]:
     """Items (records, cases) by key; an item goes to every key `keys` gives it."""
-    groups: dict[str | None, list] = {}
+    groups: dict[_K, list[_T]] = {}
     for item in items:
         for k in keys(item):
             groups.setdefault(k, []).append(item)
@@ -406,8 +416,9 @@ def scoreboard(rows: Iterable[Row], min_sample: int = DEFAULT_MIN_SAMPLE) -> tup
         f = r.figures
         return tuple(-1.0 if v is None else v for v in (f.satisfaction_rate, f.on_time_rate, f.followup_rate))
 
-    ranked.sort(key=lambda r: (tuple(-v for v in rates(r)), -r.figures.resolved))
-    standings = []
+    # enough() let in only rows whose resolved count is shown, an int.
+    ranked.sort(key=lambda r: (tuple(-v for v in rates(r)), -sort_count(r.figures.resolved)))
+    standings: list[Standing] = []
     for i, r in enumerate(ranked):
         tied = i and rates(ranked[i - 1]) == rates(r)
         standings.append(Standing(standings[-1].rank if tied else i + 1, r))

@@ -15,7 +15,7 @@ from hotline.site import urls
 from hotline.stats import bulletins
 from hotline.stats.charts import districts_chart, monthly_categories_chart, monthly_rates_chart
 from hotline.stats.disclosure import Shown, site_statistics
-from hotline.stats.figures import Row, Statistics, count_change, percent, rate, rate_change, scoreboard
+from hotline.stats.figures import Figures, Row, Statistics, count_change, percent, rate, rate_change, scoreboard
 
 _LISTINGS = {
     "category": lambda r: urls.category_url(Category(r.name, r.key)),
@@ -60,7 +60,8 @@ def stats_json(stats: Statistics, settings: HotlineSettings) -> str:
     """stats/stats.json; its shape is schema/stats.schema.json. A withheld
     count or rate is null, and `suppressed` says why."""
 
-    def figures(f: Shown) -> dict[str, Any]:
+    def figures(f: Figures | Shown) -> dict[str, Any]:
+        assert isinstance(f, Shown), "stats.json is written from suppressed statistics"
         return {"totals": f.totals(), "rates": rates(f), "suppressed": f.withheld()}
 
     data = {

@@ -9,6 +9,7 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -58,7 +59,7 @@ def charset_text(ticker: Ticker) -> bytes:
 def json_feed(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> dict:
     """The JSON Feed; `url(path)` gives the URL of a site path as seen from the feed."""
     directory = ticker.screen.directory
-    feed = {
+    feed: dict[str, Any] = {  # a JSON document
         "version": JSON_FEED_VERSION,
         "title": ticker.title,
         "home_page_url": url("index.html"),

@@ -39,6 +39,11 @@ def test_values_too_short_or_common_to_guard_are_refused(tmp_path, extra, field,
     assert len(found) == 1 and f"{field}: " in found[0] and says in found[0], found
 
 
+@pytest.mark.parametrize("term", ["陆辉林", "伍佰", "柒月"])
+def test_a_name_with_a_character_that_is_also_a_numeral_is_a_name(tmp_path, term):
+    assert problems_of(tmp_path, caller=CALLER, redact=[term]) == []
+
+
 def test_a_one_character_redact_term_is_refused_and_no_text_is_blanked(tmp_path):
     found = problems_of(tmp_path, caller=CALLER, redact=["王", "王建军"])
     assert len(found) == 1 and "redact[0]" in found[0] and "只有一个字" in found[0]
@@ -118,3 +123,16 @@ def test_unpublished_records_are_refused_the_same_way(tmp_path):
         "id": "XY-9", "status": "received", "received_at": dt.date(2013, 2, 1).isoformat(), "caller": {"name": "何丽华", "age": 45}}})
     _, problems = load_cases(cases, TZ)
     assert [p.field for p in problems] == ["caller.age"]
+
+
+def test_an_unpublished_line_a_published_case_says_across_its_paragraphs_is_public(tmp_path):
+    """A page runs a case's paragraphs together: a withheld case that says the
+    same words on one line must not stop the build as a leak of its text."""
+    said = "孩子所在学校要求学生统一购买教辅资料，不买的学生被老师点名批评"
+    published = make_case(complaint=f"{said}，\n\n请求有关部门调查处理。")
+    withheld = make_case(id="XY-2013-000043", publish=False, complaint=f"{said}，请求有关部门调查处理。",
+                         caller={"name": "范国俊", "gender": "male"})
+    cases = write_cases(tmp_path / "cases", {"a.yaml": published, "b.yaml": withheld})
+    result, problems = load_cases(cases, TZ)
+    assert problems == []
+    assert not [v for v in result.private_values if v.field == "complaint"]

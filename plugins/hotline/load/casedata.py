@@ -25,6 +25,7 @@ from hotline.load.registries import load_registries
 from hotline.load.validate import Record, validate
 from hotline.model import CaseFacts, CaseSet, District, Position, PublicCase, Registries
 from hotline.privacy.private import PrivateValue, record_values
+from hotline.privacy.spelling import BARRIER, canonical
 from hotline.problems import Problem
 
 UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guard
@@ -152,7 +153,8 @@ def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[Pr
     """Unpublished records' own words, so the guard proves none is written.
 
     A line that a published case also says (boilerplate such as
-    经回访，反映人表示满意) is public anyway and is left out.
+    经回访，反映人表示满意) is public anyway and is left out; lines are
+    compared as the guard compares them, in `spelling.canonical` form.
     """
     lines: dict[str, PrivateValue] = {}
     for record in records:
@@ -164,13 +166,18 @@ def _unpublished_text(records: list[Record], cases: list[PublicCase]) -> list[Pr
     if lines:
         automaton = ahocorasick.Automaton()
         for line in lines:
-            automaton.add_word(line, line)
+            automaton.add_word(_unbroken(line), line)
         automaton.make_automaton()
         for case in cases:
-            for text in case.texts().values():
-                for _, line in automaton.iter(text):
-                    lines.pop(line, None)
+            # A page runs a case's paragraphs and fields together (<p> tags hold nothing).
+            for _, line in automaton.iter(_unbroken("".join(case.texts().values()))):
+                lines.pop(line, None)
     return list(lines.values())
+
+
+def _unbroken(text: str) -> str:
+    """`canonical(text)` without the clause breaks between its lines."""
+    return canonical(text).replace(BARRIER, "")
 
 
 def _facts(record: Record, named: set[District]) -> CaseFacts:

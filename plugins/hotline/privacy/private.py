@@ -49,6 +49,9 @@ _EMAIL = re.compile(r"([^@\s]+)@([^@\s]+\.[A-Za-z]{2,})")
 _EMAIL_AT = ("@", " at ", "(at)", "{at}", "(a)", "艾特", "圈", "小老鼠", "#")
 _EMAIL_DOT = (".", " dot ", "(dot)", "{dot}", "点")
 _DIGIT = re.compile(r"[0-9]")
+# A number as written in a short value: digits, or Chinese numerals alone
+# (四十五), not the financial numerals that are also surnames (陆, 伍).
+_WRITTEN_NUMBER = re.compile(r"[0-9０-９]|^[〇零一二三四五六七八九十百两]+$")
 _NOT_ID_CHAR = re.compile(r"[^0-9X]")
 
 
@@ -245,7 +248,7 @@ def unguardable(value: PrivateValue) -> str | None:
             return (f"只有 {digits} 位数字，太短：公开文字里的日期、件数都可能含有它，无法保护也不能全部涂掉。"
                     "请删去这一项；如是门牌，写进完整的 address（如 浉河区某某小区3号楼501室）")
         return None
-    if _DIGIT.search(key) and len(key) <= 4:  # 45岁, 3楼, 四十五
+    if _WRITTEN_NUMBER.search(text) and len(key) <= 4:  # 45岁, 3楼, 四十五 (not 陆辉林: 陆 is a surname)
         return "太短（一个数加一两个字）：公开文字里的年龄、楼层、件数都可能是这样，无法保护也不能全部涂掉。请删去这一项"
     if len(key) < MIN_TEXT:
         return "只有一个字，太短：无法在公开文字中保护，也不能把所有文字里的这个字都涂掉。请写完整的词（如全名），或删去这一项"

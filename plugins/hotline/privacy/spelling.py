@@ -65,7 +65,7 @@ SEPARATOR_LETTERS = frozenset("ㆍꞏーｰ丨ǀ〡")
 # Tags without attributes (<b>, </b>, <br/>) hold nothing but break up text:
 # 何<b></b>丽华 reads 何丽华. (A tag with attributes may hold a URL: kept.)
 _SHORT_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,9}\s*/?>")
-_BARRIER = "|"
+BARRIER = "|"  # what a clause end becomes in the canonical form
 # Chinese numerals read digit by digit (幺 for 1 on the phone, 两 for 2).
 NUMERALS = dict(zip("〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖", "0012345678912123456789", strict=False))
 
@@ -88,7 +88,7 @@ def _fold_char(char: str) -> str:
     if char in INVISIBLE or char in SEPARATOR_LETTERS:
         return ""
     if char in BARRIERS:
-        return _BARRIER
+        return BARRIER
     out = []
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part)[0] not in "LN" or part in INVISIBLE:
@@ -114,8 +114,8 @@ _TABLE = _FoldTable()
 
 _ASCII_KEEP = bytes(range(48, 58)) + bytes(range(97, 123))
 _ASCII_DROP = bytes(b for b in range(128) if b not in _ASCII_KEEP and chr(b) not in BARRIERS)
-_ASCII_BARRIERS = bytes.maketrans("".join(sorted(c for c in BARRIERS if c.isascii())).encode(),
-                                  _BARRIER.encode() * len([c for c in BARRIERS if c.isascii()]))
+_ASCIIBARRIERS = bytes.maketrans("".join(sorted(c for c in BARRIERS if c.isascii())).encode(),
+                                  BARRIER.encode() * len([c for c in BARRIERS if c.isascii()]))
 
 
 def canonical(text: str) -> str:
@@ -123,7 +123,7 @@ def canonical(text: str) -> str:
     if "<" in text:
         text = _SHORT_TAG.sub("", text)
     if text.isascii():  # JSON, CSS, scripts: letters lowered, signs dropped, in C
-        return text.lower().encode("ascii").translate(_ASCII_BARRIERS, _ASCII_DROP).decode("ascii")
+        return text.lower().encode("ascii").translate(_ASCIIBARRIERS, _ASCII_DROP).decode("ascii")
     return text.translate(_TABLE)
 
 
@@ -154,7 +154,7 @@ class Finder(Generic[_P]):
         self._automaton = ahocorasick.Automaton()
         for word, payload in words:
             key = canonical(word)
-            if key and _BARRIER not in key and key not in self._automaton:
+            if key and BARRIER not in key and key not in self._automaton:
                 self._automaton.add_word(key, (len(key), payload))
         self.empty = not len(self._automaton)
         if not self.empty:

@@ -151,6 +151,13 @@ def test_a_declared_address_is_removed_in_its_parts(written):
     Guard([v for v in values if v.strong]).check("index.html", text)
 
 
+def test_a_room_code_alone_is_no_part_a_date_could_spell():
+    """20-1-303 is 201303 as digits, and so is the month 2013-03 of every page."""
+    values = caller_values({"name": "王浩明", "address": "光山县弦山街道胜利新村20-1-303"}, "XY-1", "caller")
+    assert "20-1-303" not in {v.value for v in values}
+    Guard([v for v in values if v.strong]).check("cases/x.html", "2013-03-19 受理，见 archive/2013/03/")
+
+
 def test_address_parts_hold_a_number():
     assert address_parts("平桥区五里店街道雷湾村北组3号") == ["五里店街道雷湾村北组3号", "雷湾村北组3号", "北组3号"]
 

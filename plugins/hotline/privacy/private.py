@@ -118,7 +118,8 @@ def address_parts(address: str) -> list[str]:
         for j in range(i + 1, len(parts) + 1):
             run = "".join(parts[i:j])
             if run != address and _NUMBERED.search(run) and (j - i >= 2 or _NUMBER_OF_ROOM.search(run)):
-                runs.append(run)
+                if not canonical(run).isdigit():  # 20-1-303 alone spells 2013-03 too; the room pattern removes it
+                    runs.append(run)
     return runs
 
 

@@ -193,7 +193,8 @@ class Anonymiser:
     def anonymise(self, record: Record) -> tuple[PublicCase, list[PrivateValue]]:
         """The public form of a published record, and its private values."""
         found: list[PrivateValue] = []
-        weak = [v for v in record_values(record) if not v.strong]
+        values = record_values(record)
+        weak = [v for v in values if not v.strong]
         own = (Finder((v.value, replacement(record, v)) for v in weak if v.kind != LATIN),
                LatinFinder((v.value, replacement(record, v)) for v in weak if v.kind == LATIN))
 
@@ -244,7 +245,7 @@ class Anonymiser:
             reporter=clean(record.reporter, "reporter"),
         )
         case = dataclasses.replace(case, digest=fingerprint(case))
-        return case, record_values(record) + found
+        return case, values + found
 
 
 def replacement(record: Record, value: PrivateValue) -> str:

@@ -1,9 +1,10 @@
-/* Remembers the reading settings (字号, 配色) of base.html across pages. Runs
-   inline, before the page is drawn, so a remembered choice never flickers. */
+{#- Included inline by base.html: remembers the reading settings (字号, 配色)
+    across pages. Runs right after the buttons, before the page below them is
+    drawn, so a remembered choice never flickers. -#}
 (function () {
   var names = ["display-size", "display-contrast"];
   var store;
-  try { store = window.localStorage; store.getItem("x"); } catch (e) { return; }
+  try { store = window.localStorage; } catch (e) { return; }
   function restore() {
     names.forEach(function (name) {
       var saved = store.getItem("hotline-" + name);

@@ -139,11 +139,17 @@ def test_the_switch_works_without_javascript(chromium, server):
     context = _offline(chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900}))
     page = context.new_page()
     try:
-        page.goto(f"{server.url}/{PAGES['case']}")
-        assert page.evaluate(MEASURE)["root"] == 16
-        choose(page, "larger", "high")
-        shown = page.evaluate(MEASURE)
-        assert shown["root"] == 24 and shown["background"] == "rgb(255, 255, 255)"
+        for width in reversed(WIDTHS):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{server.url}/{PAGES['case']}")
+            assert page.evaluate(MEASURE)["root"] == 16
+            buttons = [page.locator(f"label[for=display-size-{size}]").bounding_box() for size in SIZES]
+            choose(page, "larger", "high")
+            shown = page.evaluate(MEASURE)
+            assert shown["root"] == 24 and shown["background"] == "rgb(255, 255, 255)"
+            # The bar does not grow with the page: the button just pressed stays under the pointer.
+            assert [page.locator(f"label[for=display-size-{size}]").bounding_box() for size in SIZES] == buttons, width
+            assert all(box["width"] >= 44 and box["height"] >= 44 for box in buttons)
         # The keyboard: one tab stop per group, arrow keys move the choice.
         page.focus("#display-size-larger")
         page.keyboard.press("ArrowLeft")
@@ -188,3 +194,9 @@ def test_every_page_but_the_led_screen_has_the_switch(sample_site):
     without = [str(p.relative_to(sample_site)) for p in pages if 'name="display-size"' not in p.read_text("utf-8")]
     # The LED page fills a street screen by itself: its text size is its own `?size=`.
     assert without and all(p.startswith("led/") for p in without), without
+
+
+def test_the_settings_are_not_printed(page, server):
+    page.goto(f"{server.url}/{PAGES['statistics']}")
+    page.emulate_media(media="print")
+    assert page.locator(".display-bar").evaluate("e => getComputedStyle(e).display") == "none"

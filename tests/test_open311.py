@@ -26,11 +26,11 @@ REQUEST_TYPES = {
 }
 SERVICE_TYPES = {
     "service_code": str, "service_name": str, "description": str, "metadata": bool, "type": str,
-    "keywords": str, "group": str,
+    "keywords": str, "group": str, "category_code": (str, type(None)),
 }
 BULK_COLUMNS = [
     "service_request_id", "requested_datetime", "updated_datetime", "closed_date", "status_description",
-    "status_notes", "source", "service_name", "description", "agency_responsible", "address",
+    "status_notes", "source", "service_name", "description", "agency_responsible", "address", "category_code",
 ]
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
 LONG = "路灯不亮，晚上出行不便。" * 400  # 4,800 characters

@@ -173,10 +173,11 @@ def write_open_data(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) 
         *(Output(f"{BASE}/requests/{c.id}.json", f"案件 {c.id} 的开放数据", partial(_one_request, c, settings),
                  frozenset({c.id}), c.digest) for c in cases.cases),
     ])
-    out.write(data_dictionary.README, data_dictionary.readme(settings))
+    if years:  # the README goes beside the CSV files
+        out.write(data_dictionary.README, data_dictionary.readme(settings))
     path = data_dictionary.PAGE
     out.write(path, out.render(path, "data_dictionary.html", columns=data_dictionary.COLUMNS,
-                               readme=data_dictionary.README, bulk=BULK.format(year="年份")))
+                               readme=data_dictionary.README if years else None, bulk=BULK.format(year="年份")))
     page = "open-data.html"
     out.write(page, out.render(
         page, "open_data.html", base=BASE, count=len(cases.cases), page_size=REQUESTS_PAGE,

@@ -165,7 +165,7 @@ def _code_problem(code: object) -> str:
     expected = "GB/T 39666-2020 的分类代码应为 2、4 或 6 位数字（大类、中类、小类各两位）"
     if isinstance(code, int) and not isinstance(code, bool):
         return f"{expected}，并加引号写成文字，如 code: \"050101\"（不加引号时开头的 0 会丢失）"
-    return f"{expected}，如 code: \"050101\"；“{code}”不是"
+    return f"{expected}，如 code: \"050101\"（写的是“{code}”）"
 
 
 def _unique(source: Source, words: list[tuple[int, str, str]], noun: str) -> list[Problem]:

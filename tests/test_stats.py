@@ -117,14 +117,14 @@ def test_totals_and_rates_match_the_hand_count():
     f = figures(FACTS)
     assert f == HAND_COUNT
     assert f.valid == 8
-    assert f.rates() == {"followup_rate": 4 / 6, "satisfaction_rate": 3 / 4, "on_time_rate": 4 / 6}
+    assert f.rates() == {"followup_rate": 4 / 6, "satisfaction_rate": 3 / 4, "on_time_rate": 4 / 6, "rehandled_rate": 2 / 6}
     assert f.rehandled_rate == 2 / 6
-    assert [percent(r) for r in f.rates().values()] == ["66.7%", "75.0%", "66.7%"]
+    assert [percent(r) for r in f.rates().values()] == ["66.7%", "75.0%", "66.7%", "33.3%"]
 
 
 def test_zero_denominators_give_none_and_a_dash():
     empty = figures([])
-    assert empty.rates() == {"followup_rate": None, "satisfaction_rate": None, "on_time_rate": None}
+    assert empty.rates() == {"followup_rate": None, "satisfaction_rate": None, "on_time_rate": None, "rehandled_rate": None}
     assert empty.rehandled_rate is None
     assert percent(None) == "—" and percent(0.0) == "0.0%"
     april = figures([FACTS[7]])

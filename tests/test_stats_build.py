@@ -122,14 +122,19 @@ def test_stats_json_has_the_documented_shape(stats):
 def test_the_schema_rejects_what_it_should():
     validator = jsonschema.Draft202012Validator(SCHEMA)
     row = {"name": "2013年", "key": "2013", "totals": dict(HAND_TOTALS), "rates": dict(HAND_RATES), "suppressed": {}}
-    good = {"generated_at": None, "deadline_days": 10, "min_sample": 5, "min_cell": 3, "totals": dict(HAND_TOTALS),
+    definitions = {key: {"name": "回访率", "definition": "…", "formula": "…", "numerator": "followed_up",
+                         "denominator": "resolved", "url": "stats/definitions.html#followup-rate"} for key in HAND_RATES}
+    good = {"generated_at": None, "deadline_days": 10, "min_sample": 5, "min_cell": 3, "definitions": definitions,
+            "totals": dict(HAND_TOTALS),
             "rates": dict(HAND_RATES), "suppressed": {}, **{k: [] for k in ("by_month", "by_category", "by_department", "by_district",
                                                          "by_channel")}, "by_year": [row]}
     validator.validate(good)
     for bad in ({**good, "rates": {**HAND_RATES, "satisfaction_rate": 1.2}},
                 {**good, "totals": {**HAND_TOTALS, "records": "9"}},
                 {**good, "by_year": [{**row, "key": "13"}]},
-                {**good, "extra": 1}):
+                {**good, "extra": 1},
+                {**good, "definitions": {k: v for k, v in definitions.items() if k != "on_time_rate"}},
+                {**good, "definitions": {**definitions, "on_time_rate": {**definitions["on_time_rate"], "numerator": "x"}}}):
         assert not validator.is_valid(bad)
 
 

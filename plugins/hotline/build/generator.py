@@ -10,6 +10,7 @@ from pelican.generators import Generator
 from hotline.build.guard import Guard
 from hotline.build.output import SiteWriter
 from hotline.build.pelican import Build, Summary, stopping, values_key
+from hotline.feeds.embed import write_embeds
 from hotline.feeds.led import write_led
 from hotline.feeds.open311 import write_open_data
 from hotline.feeds.search import index_search, write_search_page
@@ -26,7 +27,7 @@ from hotline.stats.pages import write_statistics
 
 # Each output takes (cases, writer, settings) and writes its files; pages through `writer.render`.
 # The render phase writes every page and file.
-RENDER = (render_site, write_statistics, write_led, write_open_data, write_search_page)
+RENDER = (render_site, write_statistics, write_led, write_open_data, write_search_page, write_embeds)
 # The post-build phase reads what the render phase wrote: the sitemap lists
 # the HTML pages, the search index indexes the case pages.
 POST_BUILD = (write_sitemap, index_search)

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 SITEMAP = "sitemap.xml"
 MAX_URLS = 50_000  # per sitemap file, by the protocol; more go into sitemap-N.xml
-NOT_PAGES = ("pagefind/", "theme/")  # search bundle and theme files are not pages
+NOT_PAGES = ("pagefind/", "theme/", "embed/")  # search bundle, theme files and widgets for other sites are not pages
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 

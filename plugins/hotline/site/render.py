@@ -48,7 +48,7 @@ def render_site(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> N
     by_kind = listings(cases)
     planned = _case_pages(cases, out) + _listing_pages(by_kind, out, settings) + [
         Output(HOME, "首页", lambda: out.render(
-            HOME, "index.html", latest=cases.cases[:HOME_CASES], year_figures=_year_figures(cases, settings),
+            HOME, "index.html", latest=cases.cases[:HOME_CASES], year_figures=year_figures(cases, settings),
             percent=percent, by_kind=by_kind))
     ]
     _refuse_collisions(planned)
@@ -128,7 +128,7 @@ def timeline(case: PublicCase) -> list[Step]:
     return steps
 
 
-def _year_figures(cases: CaseSet, settings: HotlineSettings):
+def year_figures(cases: CaseSet, settings: HotlineSettings):
     """(year, figures as published) of the latest year any record was received in; None without records."""
     years = site_statistics(cases, settings).by_year
     if not years:

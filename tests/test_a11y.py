@@ -28,8 +28,12 @@ PAGES = {
     "data dictionary": "data-dictionary.html",
     "led ticker": "led/index.html",
     "content page": "pages/privacy.html",
+    "embeds": "embed.html",
+    "widget": "embed/latest.html",
+    "hotline widget": "embed/hotline.html",
 }
 NEED_SCRIPTS = {"search", "led ticker"}
+WIDGETS = {"widget", "hotline widget"}  # for other sites' iframes: no site navigation
 
 
 def violations(page) -> list[dict]:
@@ -86,4 +90,5 @@ def test_pages_work_without_javascript(sample_site, no_script_page, name):
                 assert "管道损坏致停水" in visible_text
             if name in ("home", "listing"):
                 assert page.locator("a[href*='cases/XY-']").count() > 0
-            assert len(links) >= 3, f"{PAGES[name]}: navigation links missing without JavaScript: {links}"
+            if name not in WIDGETS:
+                assert len(links) >= 3, f"{PAGES[name]}: navigation links missing without JavaScript: {links}"

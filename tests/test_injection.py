@@ -47,6 +47,7 @@ PAYLOADS = {
     "formula-tab": "\t=1+cmd|' /C calc'!A0",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WIDGET_FRAME = re.compile(r"(https?://[a-z0-9.:]+/)?embed/[a-z0-9/-]+\.html")
 SHORT_ROLE = {"script": "<b>居民</b>", "attribute": '"><i>x', "formula": "=1+1", "jinja": "{{7*7}}"}
 
 
@@ -109,7 +110,8 @@ def html_problems(doc: html.HtmlElement, where: str) -> list[str]:
                 found.append(f"{where}: <{el.tag} {attr}={value!r}>")
         if el.tag == "script" and ("alert(" in (el.text or "") or "x-" in el.get("src", "")):
             found.append(f"{where}: <script>{el.text!r}")
-        if el.tag in ("img", "svg", "x", "iframe", "object", "embed") and "theme/" not in el.get("src", "theme/"):
+        ours = "theme/" in el.get("src", "theme/") or WIDGET_FRAME.fullmatch(el.get("src", ""))  # embed.html's previews
+        if el.tag in ("img", "svg", "x", "iframe", "object", "embed") and not ours:
             found.append(f"{where}: <{el.tag}> from a payload")
         if el.tag in ("b", "i", "strong", "em") and any(w in (el.text_content() or "") for w in ("居民", "粗体", "实体", "城管")):
             found.append(f"{where}: <{el.tag}> from a payload")
@@ -204,7 +206,7 @@ def test_no_output_carries_a_direction_override(site):
     assert "文字反转" in (site / "cases" / f"XY-INJ-{list(PAYLOADS).index('direction')}.html").read_text("utf-8")
 
 
-@pytest.mark.parametrize("page_path", ["led/index.html", "search.html", "index.html", "stats/index.html"])
+@pytest.mark.parametrize("page_path", ["led/index.html", "search.html", "index.html", "stats/index.html", "embed.html"])
 def test_pages_with_scripts_run_no_payload(site, page, page_path):
     """In a real browser: no dialog opens, no element a payload describes appears."""
     from browser import LocalServer

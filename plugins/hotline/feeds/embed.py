@@ -39,7 +39,7 @@ HOTLINE_NUMBERS = 4  # numbers the hotline widget shows at most
 TEXT_MAX = 40  # characters of any one text in a widget (a headline line, a name, a place)
 SUBJECT_KINDS = ("district", "category", "department")
 GROUP_TITLES = {"district": "按地区", "category": "按类别", "department": "按承办部门"}
-HEIGHTS = {"latest": 560, "hotline": 360, "subject": 480}  # iframe heights the embed code suggests, in px
+HEIGHTS = {"latest": 660, "hotline": 360, "subject": 660}  # iframe heights the embed code suggests, in px
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ is cut to a fixed length, so it stays small at any number of cases.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from html import escape
 
@@ -99,7 +99,8 @@ def write_embeds(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> 
         planned.append(Output(w.data, f"嵌入件“{w.title}”的数据", partial(data_script, w, settings), key=key))
     out.write_all(planned)
     script = f"{out.context.get('THEME_STATIC_DIR') or 'theme'}/js/embed.js"
-    entries = [Entry(w, *embed_codes(w, settings, script)) for w in widgets]
+    local = replace(settings, site_url="")  # previews show this build's widgets, wherever it is served
+    entries = [Entry(w, *embed_codes(w, settings, script), *embed_codes(w, local, script)) for w in widgets]
     main = [e for e in entries if e.widget.kind in ("latest", "hotline")]
     groups = [(GROUP_TITLES[k], [e for e in entries if e.widget.kind == k]) for k in SUBJECT_KINDS]
     out.write(PAGE, out.render(PAGE, "embed.html", cases_per_widget=WIDGET_CASES, main=main, groups=groups))
@@ -107,11 +108,14 @@ def write_embeds(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A widget on the 转载与嵌入 page with the code a news site copies."""
+    """A widget on the 转载与嵌入 page: the code a news site copies, and the
+    same code with URLs relative to the page, for the preview."""
 
     widget: Widget
     iframe: str
     script: str
+    preview_iframe: str
+    preview_script: str
 
 
 def embed_codes(widget: Widget, settings: HotlineSettings, script: str) -> tuple[str, str]:

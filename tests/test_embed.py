@@ -171,3 +171,14 @@ def test_without_siteurl_every_link_leads_to_a_page_of_the_site(sample_site):
     page = html.parse(str(sample_site / "embed.html")).getroot()
     assert page.xpath("//textarea/text()")[0].startswith('<iframe src="embed/latest.html"')
     assert "SITEURL" in page.xpath("string(//article)")
+
+
+def test_a_site_without_cases_has_its_widgets_saying_so(tmp_path):
+    site = build(tmp_path, {"open.yaml": {"id": "XY-2013-000400", "status": "received", "received_at": "2013-06-02"}})
+    latest = html.parse(str(site / "embed/latest.html")).getroot()
+    assert latest.xpath("string(//p[@class='empty'])") == "暂无已公开的办结案件。"
+    assert data_of(site, "latest")["items"] == []
+    hotline = html.parse(str(site / "embed/hotline.html")).getroot()
+    assert hotline.xpath("string(//h2)") == "2013年热线数字"  # one record received, none published
+    assert hotline.xpath("//dd/text()")[:2] == ["1 件", "0 件"]
+    assert not (site / "embed/district").exists()

@@ -39,14 +39,15 @@ HOTLINE_NUMBERS = 4  # numbers the hotline widget shows at most
 TEXT_MAX = 40  # characters of any one text in a widget (a headline line, a name, a place)
 SUBJECT_KINDS = ("district", "category", "department")
 GROUP_TITLES = {"district": "按地区", "category": "按类别", "department": "按承办部门"}
-HEIGHTS = {"latest": 660, "hotline": 360, "subject": 660}  # iframe heights the embed code suggests, in px
+FRAME_HEIGHT = 660  # px, the height the embed code gives a frame: eight cases
+HOTLINE_FRAME_HEIGHT = 360
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
     """One case in a widget."""
 
-    headline: list[str]
+    headline: tuple[str, ...]
     url: str  # the case page, relative to the site root
     date: str  # 2013-01-14, for <time>
     day: str  # 2013年1月14日
@@ -68,12 +69,12 @@ class Widget:
     title: str
     more: str  # the page the link under the widget opens (its listing, the statistics), relative to the site root
     more_text: str
-    items: list[Item]
+    items: tuple[Item, ...]
     empty: str = ""  # said when there are no items
-    hotlines: list[str] | None = None  # the hotline widget's numbers, hours and figures
+    hotlines: tuple[str, ...] | None = None  # the hotline widget's numbers, hours and figures
     hours: str = ""
     figures_title: str = ""
-    figures: list[Figure] | None = None
+    figures: tuple[Figure, ...] | None = None
 
     @property
     def page(self) -> str:
@@ -125,7 +126,7 @@ def embed_codes(widget: Widget, settings: HotlineSettings, script: str) -> tuple
         return escape(link(settings, PAGE, path))
 
     title = escape(f"{settings.site_name}：{widget.title}")
-    height = HEIGHTS.get(widget.kind, HEIGHTS["subject"])
+    height = HOTLINE_FRAME_HEIGHT if widget.kind == "hotline" else FRAME_HEIGHT
     iframe = (f'<iframe src="{url(widget.page)}" title="{title}" width="100%" height="{height}" '
               f'style="border:0;max-width:40rem" loading="lazy" '
               f'sandbox="allow-popups allow-popups-to-escape-sandbox"></iframe>')
@@ -151,14 +152,14 @@ def _listing_widget(name: str, title: str, listing: Listing, kind: str = "latest
     count = len(listing.cases)
     return Widget(
         name, kind, title, listing.first, f"查看全部 {count} 件 →" if count > WIDGET_CASES else "到网站查看 →",
-        [_item(case) for case in listing.cases[:WIDGET_CASES]], empty="暂无已公开的办结案件。",
+        tuple(_item(case) for case in listing.cases[:WIDGET_CASES]), empty="暂无已公开的办结案件。",
     )
 
 
 def _item(case: PublicCase) -> Item:
     place = " ".join(clip(p) for p in (case.district.name, case.area) if p)
     return Item(
-        [clip(line) for line in case.headline],
+        tuple(clip(line) for line in case.headline),
         urls.case_url(case),
         case.resolved_at.date().isoformat(),
         cn_date(case.resolved_at),
@@ -170,25 +171,23 @@ def _hotline_widget(cases: CaseSet, settings: HotlineSettings) -> Widget:
     """The numbers, the hours and the figures of the latest year with records:
     counts by time alone, rates from them, and the categories with the most
     valid records that year whose counts are shown (stats/disclosure.py)."""
-    stats = site_statistics(cases, settings)
-    year = year_figures(cases, settings)
-    figures, figures_title = None, ""
-    if year is not None:
-        number, f = year
-        figures_title = f"{number}年热线数字"
-        figures = [Figure("受理来电来信", f"{f.records} 件"), Figure("办结", f"{f.resolved} 件"),
-                   Figure("回访率", percent(f.followup_rate)), Figure("满意率", percent(f.satisfaction_rate))]
-        shown = [r for r in stats.year_categories.get(str(number), ()) if isinstance(r.figures.valid, int)
-                 and r.figures.valid > 0 and r.key is not None]
-        top = sorted(shown, key=lambda r: -sort_count(r.figures.valid))[:TOP_CATEGORIES]
-        if top:
-            figures.append(Figure("反映较多", "、".join(f"{clip(r.name)} {r.figures.valid} 件" for r in top)))
-    return Widget(
-        "hotline", "hotline", "热线电话", "stats/index.html", "更多统计 →", [],
-        hotlines=[clip(n) for n in settings.hotlines[:HOTLINE_NUMBERS]],
+    widget = Widget(
+        "hotline", "hotline", "热线电话", "stats/index.html", "更多统计 →", (),
+        hotlines=tuple(clip(n) for n in settings.hotlines[:HOTLINE_NUMBERS]),
         hours=f"{clip(settings.office)} · 接听时间：{clip(settings.hours)}",
-        figures_title=figures_title, figures=figures,
     )
+    year = year_figures(cases, settings)
+    if year is None:
+        return widget
+    number, f = year
+    figures = [Figure("受理来电来信", f"{f.records} 件"), Figure("办结", f"{f.resolved} 件"),
+               Figure("回访率", percent(f.followup_rate)), Figure("满意率", percent(f.satisfaction_rate))]
+    rows = site_statistics(cases, settings).year_categories.get(str(number), ())
+    shown = [r for r in rows if r.key is not None and isinstance(r.figures.valid, int) and r.figures.valid > 0]
+    top = sorted(shown, key=lambda r: -sort_count(r.figures.valid))[:TOP_CATEGORIES]
+    if top:
+        figures.append(Figure("反映较多", "、".join(f"{clip(r.name)} {r.figures.valid} 件" for r in top)))
+    return replace(widget, figures_title=f"{number}年热线数字", figures=tuple(figures))
 
 
 def link(settings: HotlineSettings, source: str, target: str) -> str:

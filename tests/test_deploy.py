@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,13 @@ def test_current_that_is_a_real_folder_is_not_replaced(site):
     code, _, err = site.deploy()
     assert code == 1 and "不是符号链接" in one_chinese_line(err)
     assert (site.remote / "current" / "index.html").read_text("utf-8") == "旧网站"
+
+
+def test_the_deploy_benchmark_counts_what_a_one_case_change_sends(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "deploy.py"), "-n", "30", "--workdir", str(tmp_path / "work"),
+                           "--results", str(tmp_path / "results")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(next((tmp_path / "results").glob("*-deploy-n*.json")).read_text("utf-8"))
+    first, change = report["first"], report["one_change"]
+    assert first["sent"] == first["files"] == first["not_linked"]
+    assert 0 < change["sent"] == change["not_linked"] < 20  # what deploy reports is what the server got

@@ -1,6 +1,6 @@
 """The build manifest: proof that an output folder is what a complete, guarded build published.
 
-Private, beside the output and never in it (`.output.build.json` for
+Private, beside the output and never in it (`.output.cache/build.json` for
 `output`): it lists every file of the published site with its size and
 SHA-256. A build writes it last, after the guard has read every file of the
 staging directory, and puts it in place right after the swap; a build that
@@ -33,7 +33,7 @@ class Entry:
 
 def manifest_path(final: Path) -> Path:
     """Where the manifest of the output folder `final` is kept."""
-    return final.parent / f".{final.name}.build.json"
+    return final.parent / f".{final.name}.cache" / "build.json"
 
 
 def write_manifest(staging: Path, final: Path) -> Path:
@@ -50,6 +50,7 @@ def write_manifest(staging: Path, final: Path) -> Path:
         else:
             files[rel] = Entry(info.st_size, _sha256(full))
     pending = manifest_path(final).with_suffix(".tmp")
+    pending.parent.mkdir(parents=True, exist_ok=True)
     pending.write_bytes(_encode(files))
     return pending
 

@@ -41,7 +41,11 @@ def free_port() -> int:
 
 
 def _keygen(path: Path) -> None:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "hotline-test", "-f", str(path)], check=True)
+    """A new key pair at `path` (and .pub), replacing any there."""
+    path.unlink(missing_ok=True)
+    path.with_suffix(".pub").unlink(missing_ok=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "hotline-test", "-f", str(path)], check=True,
+                   stdin=subprocess.DEVNULL)
 
 
 @contextlib.contextmanager

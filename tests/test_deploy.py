@@ -16,6 +16,8 @@ from sshd import free_port, local_sshd
 
 from hotline.build.manifest import manifest_path
 from hotline.build.pelican import run_pelican
+from hotline.deploy.remote import DeployError, Server, state
+from hotline.deploy.target import parse_target
 
 
 @pytest.fixture(scope="module")
@@ -296,3 +298,35 @@ def test_the_deploy_benchmark_counts_what_a_one_case_change_sends(tmp_path):
     first, change = report["first"], report["one_change"]
     assert first["sent"] == first["files"] == first["not_linked"]
     assert 0 < change["sent"] == change["not_linked"] < 20  # what deploy reports is what the server got
+
+
+def _unknown_host_key(sshd, tmp_path):
+    return str(sshd.key), ("UserKnownHostsFile=/dev/null", "GlobalKnownHostsFile=/dev/null")
+
+
+def _key_others_can_read(sshd, tmp_path):
+    key = tmp_path / "loose_key"
+    key.write_bytes(sshd.key.read_bytes())
+    key.chmod(0o644)
+    return str(key), (f"UserKnownHostsFile={sshd.known_hosts}",)
+
+
+def _not_a_key(sshd, tmp_path):
+    key = tmp_path / "not_a_key"
+    key.write_text("这不是私钥\n", "utf-8")
+    key.chmod(0o600)
+    return str(key), (f"UserKnownHostsFile={sshd.known_hosts}",)
+
+
+@pytest.mark.parametrize("setup, message", [
+    (_unknown_host_key, "无法确认服务器 127.0.0.1 的身份"),
+    (_key_others_can_read, "别人也能读，ssh 拒绝使用它（请运行 chmod 600"),
+    (_not_a_key, "不是有效的私钥"),
+])
+def test_ssh_refusals_are_said_in_chinese(sshd, tmp_path, setup, message):
+    key, options = setup(sshd, tmp_path)
+    server = Server(parse_target(sshd.target(tmp_path / "srv"), "--target"), key, sshd.port, options)
+    with pytest.raises(DeployError) as refused:
+        state(server)
+    assert message in str(refused.value) and "网站仍是原来的版本" in str(refused.value)
+    assert not (tmp_path / "srv").exists()

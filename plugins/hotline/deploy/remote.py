@@ -108,7 +108,7 @@ def state(server: Server) -> State:
             f"服务器上的 {server.target.path}/current 已存在，但不是符号链接：发布用它指向当前的版本，"
             f"不能替换一个目录或文件。请把它改名移开后再发布；{_UNCHANGED}。"
         )
-    _check(result, server, "读取服务器上的版本")
+    _check(result, server, "连接服务器")
     lines = result.stdout.splitlines()
     current_line = next((line for line in lines if line.startswith("current=")), "current=")
     link = current_line.removeprefix("current=")
@@ -187,9 +187,9 @@ _REASONS = (
     (("Host key verification failed",),
      "无法确认服务器 {host} 的身份：它的主机密钥不在 known_hosts 里，或与记下的不同（第一次发布前请在这台电脑上"
      "用 ssh 登录一次并核对指纹，或在 DEPLOY_SSH_OPTIONS 里指定 UserKnownHostsFile）"),
+    (("invalid format", "error in libcrypto"), "SSH 私钥文件 {key} 不是有效的私钥，或需要口令（发布用的私钥不能设口令）"),
     (("Permission denied (publickey", "Too many authentication failures"),
      "服务器拒绝 {login} 登录：{which}不被接受（请检查 DEPLOY_SSH_KEY，以及服务器上该用户的 authorized_keys）"),
-    (("invalid format", "error in libcrypto"), "SSH 私钥文件 {key} 不是有效的私钥，或需要口令（发布用的私钥不能设口令）"),
     (("rsync: command not found", "rsync: not found"), "服务器 {host} 上没有安装 rsync（Debian/Ubuntu：apt-get install rsync）"),
     (("Read-only file system",), "服务器上 {path} 所在的文件系统是只读的"),
     (("Permission denied",), "服务器上的用户 {login} 没有写入 {path} 的权限"),

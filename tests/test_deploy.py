@@ -330,3 +330,15 @@ def test_ssh_refusals_are_said_in_chinese(sshd, tmp_path, setup, message):
         state(server)
     assert message in str(refused.value) and "网站仍是原来的版本" in str(refused.value)
     assert not (tmp_path / "srv").exists()
+
+
+def test_a_build_stopped_before_its_manifest_was_written_is_refused(site, monkeypatch):
+    site.build()
+    assert site.deploy()[0] == 0
+    live = site.live()
+    monkeypatch.setattr("hotline.build.pelican.commit_manifest", lambda pending, final: None)  # stopped right after the swap
+    site.edit(2, "没写完清单")
+    site.build()
+    code, _, err = site.deploy()
+    assert code == 1 and "改动了" in one_chinese_line(err)
+    assert site.live() == live and len(site.releases()) == 1

@@ -82,7 +82,7 @@ def verify(folder: Path) -> None:
     missing = sorted(set(entries) - {rel for rel, _, _ in files})
     if changed or missing or extra:
         parts = [f"{what} {_names(names)}" for what, names in (("改动了", changed), ("缺少", missing), ("多出", extra)) if names]
-        fix = "（请删除改动过的文件，再运行 hotline build 重新构建）" if changed else f"；{rebuild}"
+        fix = "（请删除改动过的文件或整个输出目录，再运行 hotline build 重新构建）" if changed else f"；{rebuild}"
         raise HotlineError(
             f"{folder} 不是完整构建并通过隐私检查的网站：与构建清单 {manifest_path(folder)} 相比，{'；'.join(parts)}。"
             f"没有发布任何文件{fix}。"

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
+from browser import LocalServer
 from conftest import ROOT, SETTINGS, make_case, write_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_a11y import describe, violations
 from test_stats_build import REGISTRY_CATEGORIES, REGISTRY_DEPARTMENTS, SCHEMA, parse, text
 
 from hotline.build.pelican import run_pelican
@@ -59,8 +61,8 @@ def known_cases() -> dict[str, dict]:
     return dict(cases)
 
 
-APRIL_CATEGORIES = ["供水供电（本月 10 件，较前三个月平均 3 件 +7 件）", "城市管理（本月 6 件，较前三个月平均 4.3 件 +1.7 件）"]
-APRIL_DISTRICTS = ["平桥区（本月 12 件，较前三个月平均 3 件 +9 件）", "浉河区（本月 9 件，较前三个月平均 7.3 件 +1.7 件）"]
+APRIL_CATEGORIES = ["供水供电（本月 10 件，前三个月平均 3 件，增加 7 件）", "城市管理（本月 6 件，前三个月平均 4.3 件，增加 1.7 件）"]
+APRIL_DISTRICTS = ["平桥区（本月 12 件，前三个月平均 3 件，增加 9 件）", "浉河区（本月 9 件，前三个月平均 7.3 件，增加 1.7 件）"]
 # 停水 in all ten 供水供电 headlines (not in the three unpublished ones); 市民, 反映, 问题, 及时, 解决 are
 # stop words; words in fewer than three headlines (夜间, 户口, 井盖 …) are left out; ties in code point order.
 APRIL_TERMS = ["停水（10 件）", "小区（6 件）", "突然（6 件）", "供水（4 件）", "恢复（4 件）", "抢修（4 件）",
@@ -147,6 +149,22 @@ def test_the_first_three_months_have_no_history(site):
         assert hot["增加最多的区县"] == ["之前不满三个月，没有可比的数字。"], month
     january = hot_section(site / "bulletins" / "2014-01.html")
     assert january["公开案件标题常用词"][:2] == ["供水（10 件）", "停水（10 件）"]  # every January headline: 管道损坏致停水
+
+
+@pytest.mark.parametrize("path", ["bulletins/2014-04.html", "stats/index.html"])
+def test_the_hot_topics_are_accessible(site, page, path):
+    with LocalServer(site) as server:
+        page.goto(f"{server.url}/{path}")
+        page.wait_for_load_state("networkidle")
+        found = violations(page)
+    assert not found, describe(found)
+
+
+def test_the_yearly_report_lists_each_month(site):
+    items = [text(li) for li in parse(site / "bulletins" / "2014.html").xpath('//section[@id="hot-months"]//li')]
+    assert len(items) == 4
+    assert items[0].startswith("第1期 2014年1月热点：标题常用词：供水、停水")
+    assert items[3].startswith("第4期 2014年4月热点：供水供电（+7 件，较前三个月平均）")
 
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -92,6 +92,7 @@ def write_bulletins(
                                            id=f"year-{year}"),
             districts=tuple(r for r in stats.year_districts[year] if r.figures.records),
             channels=stats.year_channels[year],
+            hot=hot,
             **helpers,
         ))
     path = "bulletins/index.html"

@@ -6,8 +6,8 @@ the words the month's published headlines use most.
   months before (an absolute rise, in calls); a month without records counts
   0. Only rises above 0 of registered categories and districts (not 未分类,
   其他) are listed, largest first, ties by more calls this month, then in
-  registry order. A month with fewer than three months of records before it
-  has no history and lists none.
+  registry order. The first three months from the first with records have
+  no history and list none.
 - Disclosure: a rise is listed only when all four counts are shown (none
   withheld by disclosure.py), so it tells nothing a reader could not work
   out from the published figures; the month's district counts take part in
@@ -97,8 +97,9 @@ def number(value: Fraction | int) -> str:
     return str(int(value)) if value == int(value) else f"{float(value):.1f}"
 
 
-def signed(value: Fraction | int) -> str:
-    return f"+{number(value)}" if value > 0 else number(value)
+def signed(rise: Fraction) -> str:
+    """A rise (always above 0): +7, +1.7"""
+    return f"+{number(rise)}"
 
 
 def monthly_hot_topics(stats: Statistics, cases: Iterable[PublicCase], min_cell: int) -> dict[str, HotTopics]:

@@ -31,7 +31,7 @@ def row_url(kind: str, row: Row) -> str | None:
 
 # What the templates call to show a figure: one way everywhere.
 HELPERS = {"percent": percent, "count_change": count_change, "rate_change": rate_change, "share": rate, "row_url": row_url,
-           "calls": hot_topics.number, "signed": hot_topics.signed}
+           "calls": hot_topics.number}
 
 
 def write_statistics(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:

@@ -166,7 +166,8 @@ class Cells:
             disclosed = [i for i in protected if lo[i] == hi[i]]
             if not disclosed:
                 return state
-            choice = {i: self._complement(i, state, lo, hi) for i in disclosed}
+            dead: set[int] = set()
+            choice = {i: self._complement(i, state, lo, hi, dead) for i in disclosed}
             protected = [i for i in protected if choice.get(i, -1) is not None]  # None: nothing left to withhold
             for j in {c for c in choice.values() if c is not None}:
                 state[j] = COMPLEMENTARY
@@ -251,11 +252,15 @@ class Cells:
         first, last = self._domain(i, state)
         return max(least, first) == min(most, last)
 
-    def _complement(self, i: int, state: list[str | None], lo: list[int], hi: list[int]) -> int | None:
+    def _complement(self, i: int, state: list[str | None], lo: list[int], hi: list[int], dead: set[int]) -> int | None:
         """A shown count to withhold so that cell `i` is no longer pinned: the
         smallest non-zero one in a sum that pins it; failing that, one that
         frees a cell pinned on the way (depth first, with a stack: the way can
-        be long); failing that, the smallest in any sum with it. None if there is none."""
+        be long); failing that, the smallest in any sum with it. None if there is none.
+        `dead`: cells a search with the same `state` went through in vain; a
+        search that finds nothing adds its cells (every way on from them was tried)."""
+        if i in dead:
+            return None
         seen: set[int] = set()
 
         def visit(c: int) -> tuple[int | None, list[int]]:
@@ -272,9 +277,11 @@ class Cells:
             c = next(stack[-1], None)
             if c is None:
                 stack.pop()
-            elif c not in seen and lo[c] == hi[c] and not (self.printed[c] and state[c] is None):
+            elif c not in seen and c not in dead and lo[c] == hi[c] and not (self.printed[c] and state[c] is None):
                 found, members = visit(c)
                 stack.append(iter(members))
+        if found is None:
+            dead |= seen
         return found
 
 

@@ -21,6 +21,7 @@ from hotline.feeds.atom import atom_id
 from hotline.model import CaseFacts, CaseSet, PublicCase
 from hotline.settings import HotlineSettings
 from hotline.stats.charts import monthly_categories_chart
+from hotline.stats.definitions import DEFINITIONS
 from hotline.stats.figures import Row, Standing, Statistics, as_of, group, percent, scoreboard, sort_count
 from hotline.stats.hot_topics import HotTopics
 
@@ -52,13 +53,14 @@ class Issue:
 
     @property
     def summary(self) -> str:
-        """The figures in one sentence, as the bulletin opens."""
+        """The figures in one sentence, as the bulletin opens, each rate with its formula."""
         f = self.row.figures
         return (
             f"{self.row.name}共受理来电{f.records}件，其中有效来电{f.valid}件、无效来电{f.invalid}件；"
             f"已办结{f.resolved}件，在办{f.in_progress}件。"
-            f"回访率{percent(f.followup_rate)}，满意率{percent(f.satisfaction_rate)}，"
-            f"按时办结率{percent(f.on_time_rate)}。"
+            + "，".join(DEFINITIONS[key].quoted(percent(getattr(f, key)))
+                       for key in ("followup_rate", "satisfaction_rate", "on_time_rate"))
+            + "。"
         )
 
 

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hotline.stats import definitions
 from hotline.stats.figures import Figures, Rates, Row, Statistics, Tally, statistics
 
 if TYPE_CHECKING:
@@ -50,12 +51,7 @@ DERIVED = "derived"  # a rate computed from a withheld count
 
 COUNTS = ("records", "invalid", "valid", "in_progress", "resolved", "published", "followed_up", "satisfied",
           "on_time", "rehandled")
-RATES = {
-    "followup_rate": ("followed_up", "resolved"),
-    "satisfaction_rate": ("satisfied", "followed_up"),
-    "on_time_rate": ("on_time", "resolved"),
-    "rehandled_rate": ("rehandled", "resolved"),
-}
+RATES = {d.key: (d.numerator, d.denominator) for d in definitions.RATES}
 # The counts each finer table prints (rates count as their two counts); the
 # other tables print every count (stats.json, the figures tables).
 CATEGORY_COUNTS = ("valid", "resolved", "followed_up", "satisfied")  # top categories, charts

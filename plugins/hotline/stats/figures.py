@@ -13,7 +13,9 @@ ticker):
   on_time_rate = on_time / resolved;
 - rehandled: resolved cases sent back at least once;
   rehandled_rate = rehandled / resolved.
-A rate over zero cases is None, shown as —.
+A rate over zero cases is None, shown as —. Each rate's definition, as
+readers see it, is declared in `definitions` (the Rates properties below
+compute the same fractions).
 
 Breakdowns group records by the month and year they were received (so every
 record is counted in exactly one month and the parts add up to the whole),
@@ -35,6 +37,7 @@ import chinese_calendar
 
 from hotline.dates import cn_month, month_key
 from hotline.model import CHANNEL_NAMES, CaseFacts, District, Registries
+from hotline.stats.definitions import RATES
 
 if TYPE_CHECKING:  # disclosure imports this module
     from hotline.stats.disclosure import Shown, Withheld
@@ -147,11 +150,8 @@ class Rates:
         return rate(self.rehandled, self.resolved)
 
     def rates(self) -> dict[str, float | None]:
-        return {
-            "followup_rate": self.followup_rate,
-            "satisfaction_rate": self.satisfaction_rate,
-            "on_time_rate": self.on_time_rate,
-        }
+        """Every rate of a row, by key, as `definitions.RATES` declares them."""
+        return {d.key: rate(getattr(self, d.numerator), getattr(self, d.denominator)) for d in RATES}
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,12 +127,20 @@ def test_the_schema_rejects_what_it_should():
     good = {"generated_at": None, "deadline_days": 10, "min_sample": 5, "min_cell": 3, "definitions": definitions,
             "totals": dict(HAND_TOTALS),
             "rates": dict(HAND_RATES), "suppressed": {}, **{k: [] for k in ("by_month", "by_category", "by_department", "by_district",
-                                                         "by_channel")}, "by_year": [row]}
+                                                         "by_channel")}, "by_year": [row], "hot_topics": None}
     validator.validate(good)
+    rise = {"name": "供水供电", "key": "water", "valid": 10, "before": [3, 3, 3], "average": 3.0, "rise": 7.0}
+    hot = {"month": "2013-04", "history": True, "categories": [rise], "districts": [], "min_cases": 3,
+           "terms": [{"word": "停水", "cases": 3}]}
+    validator.validate({**good, "hot_topics": hot})
     for bad in ({**good, "rates": {**HAND_RATES, "satisfaction_rate": 1.2}},
                 {**good, "totals": {**HAND_TOTALS, "records": "9"}},
                 {**good, "by_year": [{**row, "key": "13"}]},
                 {**good, "extra": 1},
+                {k: v for k, v in good.items() if k != "hot_topics"},
+                {**good, "hot_topics": {**hot, "categories": [{**rise, "rise": 0}]}},  # only rises are listed
+                {**good, "hot_topics": {**hot, "categories": [{**rise, "before": [3, 3]}]}},
+                {**good, "hot_topics": {**hot, "terms": [{"word": "停水", "cases": 1}]}},
                 {**good, "definitions": {k: v for k, v in definitions.items() if k != "on_time_rate"}},
                 {**good, "definitions": {**definitions, "on_time_rate": {**definitions["on_time_rate"], "numerator": "x"}}}):
         assert not validator.is_valid(bad)

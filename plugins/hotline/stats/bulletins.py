@@ -23,6 +23,7 @@ from hotline.settings import HotlineSettings
 from hotline.stats.charts import monthly_categories_chart
 from hotline.stats.definitions import DEFINITIONS
 from hotline.stats.figures import Row, Standing, Statistics, as_of, group, percent, scoreboard, sort_count
+from hotline.stats.hot_topics import HotTopics
 
 TOP_CATEGORIES = 5
 FEATURED = 3  # cases printed in a monthly bulletin
@@ -66,18 +67,20 @@ class Issue:
 def write_bulletins(
     cases: CaseSet,
     stats: Statistics,
+    hot: dict[str, HotTopics],
     out: SiteWriter,
     settings: HotlineSettings,
     helpers: dict[str, Any],
 ) -> None:
     """bulletins/YYYY-MM.html, bulletins/YYYY.html, bulletins/index.html and
-    bulletins/feed.atom.xml, from the published figures `stats`; `helpers`:
-    what the templates call to show figures."""
+    bulletins/feed.atom.xml, from the published figures `stats` and each
+    month's hot topics `hot`; `helpers`: what the templates call to show figures."""
     months = monthly_issues(cases, stats, settings)
     years = yearly_issues(cases, stats, settings)
     months_by_year = {_key(y.row): [m for m in months if _key(m.row)[:4] == _key(y.row)] for y in years}
     for issue in months:
-        out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months, **helpers))
+        out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months,
+                                         hot=hot[_key(issue.row)], **helpers))
     for issue in years:
         year = _key(issue.row)
         month_rows = tuple(m for m in stats.by_month if _key(m)[:4] == year)
@@ -91,6 +94,7 @@ def write_bulletins(
                                            id=f"year-{year}"),
             districts=tuple(r for r in stats.year_districts[year] if r.figures.records),
             channels=stats.year_channels[year],
+            hot=hot,
             **helpers,
         ))
     path = "bulletins/index.html"

@@ -345,13 +345,14 @@ class Statistics:
     as_of: dt.datetime | None  # the latest time received or resolved; None without records
     month_categories: dict[str, tuple[Row, ...]]
     month_departments: dict[str, tuple[Row, ...]]
+    month_districts: dict[str, tuple[Row, ...]]
     year_categories: dict[str, tuple[Row, ...]]
     year_districts: dict[str, tuple[Row, ...]]
     year_channels: dict[str, tuple[Row, ...]]
     year_departments: dict[str, tuple[Row, ...]]
 
     BREAKDOWNS = ("by_month", "by_year", "by_category", "by_department", "by_district", "by_channel")
-    FINER = ("month_categories", "month_departments", "year_categories", "year_districts", "year_channels",
+    FINER = ("month_categories", "month_departments", "month_districts", "year_categories", "year_districts", "year_channels",
              "year_departments")
 
 
@@ -376,6 +377,7 @@ def statistics(
         as_of=as_of(tallied.facts),
         month_categories={k: by_category(part, registries) for k, part in months},
         month_departments={k: by_department(part, registries) for k, part in months},
+        month_districts={k: by_district(part, districts) for k, part in months},
         year_categories={k: by_category(part, registries) for k, part in years},
         year_districts={k: by_district(part, districts) for k, part in years},
         year_channels={k: by_channel(part) for k, part in years},

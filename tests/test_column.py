@@ -249,3 +249,41 @@ def test_html_fragment_survives_a_paste_into_a_contenteditable(page, january, tm
     assert "plain text only" not in pasted["text"] and "市城管执法局（电话：6381234）" in pasted["text"]
     assert pasted["scripts"] == 0
     assert page.external_requests == []
+
+
+def words(path: Path) -> list[tuple[str, float, float, float, float]]:
+    """Every word of the PDF's first page with its box (pdftotext -bbox): text, x0, y0, x1, y1."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    root = html.fromstring(out)
+    return [(w.text_content(), *(float(w.get(k)) for k in ("xmin", "ymin", "xmax", "ymax"))) for w in root.iter("word")]
+
+
+def test_pdf_page_looks_like_the_seed_column(january, tmp_path):
+    # As the paper prints it: the red flag, a two-line headline centred over its
+    # column (the first line larger), the body in newspaper columns, the credit
+    # closing the last column at its right edge.
+    found = words(january / "column.pdf")
+    by_text = {w[0]: w for w in found}
+    first, second = by_text["管道损坏致停水"], by_text["及时维修促供水"]
+    body = [w for w in found if w[0].startswith("市民何女士反映")][0]
+    height = lambda w: w[4] - w[2]  # noqa: E731
+    assert height(first) > height(second) > height(body)
+    assert first[4] <= second[2] + 1 and second[4] <= body[2] + 1  # line 1, line 2, then the body
+    lines = [w for w in found if height(w) < height(second) and w[1] < first[3]]
+    left, right = min(w[1] for w in lines), max(w[3] for w in lines)
+    for line in (first, second):
+        assert abs((line[1] - left) - (right - line[3])) < 2  # centred in its column
+    columns = sorted({round(w[1], -1) for w in found if height(w) <= height(body) + 0.5})
+    assert len([x for x in columns if x - columns[0] > 100]) >= 1  # more than one column
+    credit = [w for w in found if w[0].startswith("（值班记者")][0]
+    assert found[-1][0] == "曾宪科）" and abs(found[-1][3] - max(w[3] for w in found)) < 1
+    last_column = [w for w in found if w[1] > found[-1][3] - 170]
+    assert max(w[2] for w in last_column) == credit[2]  # nothing below the credit
+    png = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(january / "column.pdf"), str(png)], check=True)
+    from PIL import Image
+
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    flag = [image.getpixel((x, y)) for x in range(image.width // 3) for y in range(image.height // 12)]
+    assert sum(1 for r, g, b in flag if r > 150 and g < 60 and b < 60) > 100  # the red flag

@@ -112,8 +112,9 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"MIN_SAMPLE": -5}'}, "设置错误：HOTLINE['MIN_SAMPLE'] 应为不小于 0 的整数（现为 -5）"),
     ({"HOTLINE": '{"HOTLINES": 12345}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"HOTLINES": None}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
-    ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：COLUMN_OFFICE, DATA_LICENCE, "
-     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH）"),
+    ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：COLUMN_HEADLINE_WIDTH, COLUMN_OFFICE, "
+     "COLUMN_REPORTER, DATA_LICENCE, DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, "
+     "OFFICE, PDF, PER_PAGE, PROCESSES, SEARCH）"),
 ])
 def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):
     for command in COMMANDS:

@@ -16,7 +16,7 @@ import logging
 import shutil
 import subprocess
 from collections.abc import Collection, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from hotline.build.guard import Guard
@@ -50,26 +50,28 @@ def require_fonts(what: str, otherwise: str = "") -> None:
 
 
 class LocalFiles:
-    """What a page's PDF may read: a file URL below `root` whose path starts
+    """What a page's PDF may read. Pages are placed at `base` (the site's
+    address, or `LOCAL_SITE` for a local build: the PDF's links use it, so it
+    never names a folder of this machine); a URL below `base` whose path starts
     with a key of `mounts` is read from that folder; every other URL is refused."""
 
-    def __init__(self, root: Path, mounts: Mapping[str, Path]):
-        self.root = root.resolve()
+    def __init__(self, mounts: Mapping[str, Path], base: str = ""):
+        self.base = (base or LOCAL_SITE).rstrip("/") + "/"
         self.mounts = {prefix: folder.resolve() for prefix, folder in mounts.items()}
 
     def read(self, url: str) -> tuple[bytes, str]:
         """The bytes at `url` and their media type; ValueError if it is not to be read."""
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            path = Path(unquote(parts.path))
+        if url.startswith(self.base):
+            path = PurePosixPath(unquote(urlsplit(url[len(self.base):]).path))
             for prefix, folder in self.mounts.items():
-                if path.is_relative_to(self.root / prefix):
-                    local = (folder / path.relative_to(self.root / prefix)).resolve()
+                if ".." not in path.parts and path.is_relative_to(prefix):
+                    local = (folder / path.relative_to(prefix)).resolve()
                     if local.is_relative_to(folder) and local.is_file():
                         return local.read_bytes(), MEDIA_TYPES.get(local.suffix, "application/octet-stream")
         raise ValueError(f"PDF 不取用 {url}：只读本机主题里的文件")
 
 
+LOCAL_SITE = "file:///site/"
 MEDIA_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 
 
@@ -80,7 +82,7 @@ def _fetcher_class() -> type:
 
     class Fetcher(URLFetcher):
         def __init__(self, files: LocalFiles):
-            super().__init__(allowed_protocols=("file",))
+            super().__init__()
             self.files = files
 
         def fetch(self, url, headers=None):
@@ -91,13 +93,12 @@ def _fetcher_class() -> type:
 
 
 def render_pdf(html: str, files: LocalFiles, path: str = "page.html") -> bytes:
-    """The PDF of the page `html`, which would be at `path` below `files.root`."""
+    """The PDF of the page `html`, which would be at `path` below `files.base`."""
     import weasyprint  # about a second to import: only when a PDF is made
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused URLs are expected, not news
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    base = (files.root / path).as_uri()
-    return weasyprint.HTML(string=html, base_url=base, url_fetcher=_fetcher_class()(files)).write_pdf()
+    return weasyprint.HTML(string=html, base_url=files.base + path, url_fetcher=_fetcher_class()(files)).write_pdf()
 
 
 def pdf_text(data: bytes) -> str:

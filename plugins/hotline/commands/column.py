@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     period = f"（{cn_date(args.start)}至{cn_date(args.end)}）" if args.start else ""
     e = editions.edition(chosen, settings.site_name, f"{settings.site_name} 专栏稿{period}", reporter, settings.office_in_column)
     folder = Path(args.output) if args.output else Path(name)
-    files = make_files(e, cases, settings, Path(pelican["THEME"]), folder)
+    files = make_files(e, cases, settings, Path(pelican["THEME"]))
     write_files(folder, files)
     print(f"专栏稿已写到 {display_name(folder)}：{len(chosen)} 个案件（{'、'.join(c.id for c in chosen)}），"
           f"文件 {'、'.join(FILES)}。")
@@ -164,7 +164,7 @@ def house_style(cases: CaseSet, chosen: list[PublicCase], settings: HotlineSetti
     return problems
 
 
-def make_files(e: editions.Edition, cases: CaseSet, settings: HotlineSettings, theme: Path, folder: Path) -> dict[str, bytes]:
+def make_files(e: editions.Edition, cases: CaseSet, settings: HotlineSettings, theme: Path) -> dict[str, bytes]:
     """The edition's three files, each read by the guard: the fragment as
     written, the Word file and the PDF by the text taken back out of them."""
     guard = Guard(cases.private_values, cases.public_slugs())
@@ -173,7 +173,7 @@ def make_files(e: editions.Edition, cases: CaseSet, settings: HotlineSettings, t
     guard.check(FILES[0], html, scope)
     docx = editions.docx(e, settings.office)
     guard.check(FILES[1], editions.docx_text(docx), scope)
-    fetcher = LocalFiles(folder.resolve(), {"theme": theme / "static"})
+    fetcher = LocalFiles({"theme": theme / "static"})
     pdf = guarded_pdf(guard, FILES[2], editions.print_page(e, theme / "templates"), fetcher, scope, "column.html")
     return {FILES[0]: html.encode("utf-8"), FILES[1]: docx, FILES[2]: pdf}
 

@@ -103,20 +103,21 @@ def write_bulletins(
     for issue, html in pages:
         out.write(issue.path, html)
     if settings.pdf:
-        write_pdfs(pages, out)
+        write_pdfs(pages, out, settings)
     path = "bulletins/index.html"
     out.write(path, out.render(
         path, "bulletins_index.html", months=months, years=years, months_by_year=months_by_year, **helpers))
     out.write("bulletins/feed.atom.xml", feed(months, years, settings))
 
 
-def write_pdfs(pages: list[tuple[Issue, str]], out: SiteWriter) -> None:
+def write_pdfs(pages: list[tuple[Issue, str]], out: SiteWriter, settings: HotlineSettings) -> None:
     """bulletins/YYYY-MM.pdf and bulletins/YYYY.pdf: each page as printed on A4
-    (its print style sheet), guarded, in parallel. A PDF whose page and style
-    sheets are those of the previous build is reused, not made again."""
+    (its print style sheet), guarded, in parallel; its links lead to SITEURL.
+    A PDF whose page and style sheets are those of the previous build is
+    reused, not made again."""
     require_fonts("简报和年度报告的 PDF", "或在设置里写 HOTLINE['PDF'] = False，不出 PDF")
     static = Path(out.context["THEME"]) / "static"
-    fetcher = LocalFiles(out.root, {out.context.get("THEME_STATIC_DIR", "theme"): static})
+    fetcher = LocalFiles({out.context.get("THEME_STATIC_DIR", "theme"): static}, settings.site_url)
     styles = [(p.name, p.read_bytes()) for p in sorted(static.glob("css/*.css"))]
     outputs = []
     for issue, html in pages:

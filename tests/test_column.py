@@ -145,6 +145,7 @@ def test_an_empty_period_says_so(column):
     (("XY-2013-000042", "--from", "2013-01-01"), "案件编号和 --from/--to 只能用一种"),
     ((), "请给出时段"),
     (("XY-2013-000042", "--cases", "0"), "“0”不是正整数"),
+    (("XY-2013-000042", "--cases", "1"), "--cases 只用于时段"),
 ])
 def test_command_line_mistakes_exit_2_in_chinese(column, argv, expected):
     code, _, err, folder = column(*argv)

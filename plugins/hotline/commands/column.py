@@ -69,6 +69,8 @@ def count(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.ids and (args.start or args.end):
         return usage_error(args, "案件编号和 --from/--to 只能用一种：要么给出案件编号，要么给出时段")
+    if args.ids and args.count:
+        return usage_error(args, "--cases 只用于时段；给出案件编号时，写几个就出几个")
     if not args.ids and not (args.start and args.end):
         return usage_error(args, "请给出时段（--from 日期 --to 日期）或案件编号，如 hotline column --from 2013-01-01 --to 2013-01-31")
     if args.start and args.end and args.start > args.end:

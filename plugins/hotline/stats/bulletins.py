@@ -1,11 +1,12 @@
 """The bulletins (市长热线简报): one per month with records, numbered 第N期 in
 order, a yearly report per year, their index and an Atom feed.
 
-Each bulletin and report is also a PDF (A4, its page as printed), linked
-from its page, unless the setting PDF is off. A bulletin reports the records received in its month (the same grouping as
+A bulletin reports the records received in its month (the same grouping as
 stats.json's by_month), compares them with the calendar month before, lists
 the top categories and the month's department scoreboard, and prints a few
-of the month's published cases in column form.
+of the month's published cases in column form. Each bulletin and report is
+also a PDF (A4, its page as printed), linked from its page, unless the
+setting PDF is off.
 """
 
 from __future__ import annotations

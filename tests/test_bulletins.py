@@ -56,8 +56,8 @@ def comparison(stats, key: str, previous: str | None) -> dict[str, list[str]]:
 
 def test_one_numbered_bulletin_per_month_with_records(site):
     files = sorted(p.name for p in (site / "bulletins").iterdir())
-    assert files == ["2013-01.html", "2013-02.html", "2013-04.html", "2013-05.html", "2013.html",
-                     "feed.atom.xml", "index.html"]
+    assert files == ["2013-01.html", "2013-01.pdf", "2013-02.html", "2013-02.pdf", "2013-04.html", "2013-04.pdf",
+                     "2013-05.html", "2013-05.pdf", "2013.html", "2013.pdf", "feed.atom.xml", "index.html"]
     for key, number in MONTHS.items():
         page = parse(site / "bulletins" / f"{key}.html")
         assert text(page.xpath("//h1")[0]) == f"市长热线简报 第{number}期"

@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT, make_case, write_cases
 
 from hotline import cli
-from hotline.commands.review import HEADLINE_WIDTH, is_boilerplate, suspected_names, width
+from hotline.commands.review import is_boilerplate, suspected_names, width
+from hotline.settings import OPTIONS
 
 COPIED = "经现场核查，该路段排水管道因施工被堵塞，施工单位已于当日疏通管道并恢复路面。"
 
@@ -163,4 +164,4 @@ def test_boilerplate(text, boiler):
 
 def test_width_counts_digits_and_letters_half():
     assert width("管道损坏致停水") == 7 and width("10kV线路故障") == 6
-    assert width("一二三四五六七八") == HEADLINE_WIDTH
+    assert width("一二三四五六七八") == OPTIONS["COLUMN_HEADLINE_WIDTH"].default

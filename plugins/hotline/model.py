@@ -219,6 +219,13 @@ class CaseSet:
         """Resolved records that are not published (`publish: false`)."""
         return sum(1 for f in self.facts if f.status == "resolved" and not f.published)
 
+    def public_slugs(self) -> list[str]:
+        """The URL slugs of the departments, categories and districts: public
+        whatever a name in pinyin may spell (the guard's `public_slugs`)."""
+        registered: list[Department | Category | District] = [
+            *self.registries.departments, *self.registries.categories, *self.districts]
+        return [x.slug for x in registered]
+
     def by_year_received(self) -> dict[int, list[PublicCase]]:
         """The published cases by the year they were received, newest year
         first (a search index and a bulk CSV file each)."""

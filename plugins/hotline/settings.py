@@ -76,6 +76,10 @@ class HotlineSettings:
     data_licence: str = option(str, "署名 4.0 国际（CC BY 4.0）", "开放数据的许可")
     data_licence_url: str = option(str, "https://creativecommons.org/licenses/by/4.0/deed.zh-hans", "许可的链接；空表示不加链接")
     search: bool = option(bool, True, "站内搜索；False 时不建索引")
+    pdf: bool = option(bool, True, "简报和年度报告另出 A4 的 PDF（需要中文字体 fonts-noto-cjk）；False 时不出")
+    column_headline_width: int = option(
+        int, 8, "专栏标题每行最多几个字（数字和字母算半个字）：hotline column 超过就停下，hotline check 给出警告", lowest=1)
+    column_reporter: str = option(str, "", "专栏稿署名的值班记者（值班记者 曾宪科）；空表示用所选案件的 reporter")
     # More processes than 64 would fork hundreds for a few thousand cases.
     processes: int = option(int, min(os.cpu_count() or 1, 4), "读取案件、生成网页的进程数", lowest=1, highest=64)
     deploy_target: str = option(str, "", "hotline deploy 的发布目标 用户@服务器:/路径；空表示只能用 --target 指定", parse=target_setting)

@@ -18,7 +18,7 @@ from hotline.feeds.sitemap import write_sitemap
 from hotline.fingerprint import fingerprint
 from hotline.load.cache import LoadCache
 from hotline.load.casedata import load_cases
-from hotline.model import CaseSet, Category, Department, District
+from hotline.model import CaseSet
 from hotline.problems import BuildFailed, report
 from hotline.settings import HotlineSettings
 from hotline.site import templating
@@ -50,10 +50,7 @@ class CaseGenerator(Generator):
             raise BuildFailed(report(problems), tuple(problems))
         assert cases is not None  # load_cases gives no cases only with problems
         self.cases: CaseSet = cases
-        registered: list[Department | Category | District] = [
-            *cases.registries.departments, *cases.registries.categories, *cases.districts]
-        slugs = [x.slug for x in registered]
-        self.build.guard_with(Guard(cases.private_values, slugs), values_key(cases.private_values))
+        self.build.guard_with(Guard(cases.private_values, cases.public_slugs()), values_key(cases.private_values))
         self.build.summary = Summary.of(cases)
         self.context.update(templating.common(self.hotline))  # Pelican's pages extend base.html too
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from hotline.commands.casefile import write_atomic
-from hotline.commands.review import HEADLINE_WIDTH, review
+from hotline.commands.review import review
 from hotline.commands.site import add_site_arguments, load
 from hotline.load.casedata import load_cases
 from hotline.load.records import case_files, display_name, read_yaml, shown
@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
         "（不影响构建，但发布前值得看一眼）：\n"
         "  - 匿名化后的公开文字里仍像人名的词（用 jieba 分词识别，只提示，不改动）\n"
         "  - 只写了“已安排处理”“已转交”之类、没有内容的办理结果\n"
-        f"  - 超过 {HEADLINE_WIDTH} 个字、专栏一行排不下的标题（数字和字母算半个字）\n"
+        "  - 超过设置 COLUMN_HEADLINE_WIDTH（默认 8）个字、专栏一行排不下的标题（数字和字母算半个字）\n"
         "  - 没有回访的办结案件\n"
         "  - 一字不差地出现在几个案件里的办理结果\n"
         "  - 公开文字里像是来电人工作单位简称的词（如 市一院）：输出检查只认全称\n"
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     count = len(case_files(hotline.cases_path)) if hotline.cases_path.is_dir() else 0
     cases, errors = load_cases(hotline.cases_path, hotline.timezone, processes=hotline.processes, positions=True)
-    warnings = sorted([*review(cases), *cases.warnings]) if cases else []
+    warnings = sorted([*review(cases, hotline.column_headline_width), *cases.warnings]) if cases else []
     lines = [str(p) for p in sorted(errors)] + [str(w) for w in warnings]
     for line in lines[:LIMIT]:
         print(line, file=sys.stderr)

@@ -17,7 +17,6 @@ from hotline.model import CaseSet, Position, PublicCase
 from hotline.privacy.names import COMPOUND_SURNAMES
 from hotline.problems import Problem
 
-HEADLINE_WIDTH = 8  # characters a headline line may have in the column (digits and letters count half)
 MIN_COPIED = 12  # a result at least this long, word for word in several cases, looks copied
 # Results that say nothing about what was found and done.
 BOILERPLATE = frozenset(
@@ -44,8 +43,9 @@ _CLAUSE = re.compile(r"[^，,。！？；!?;、：:\n（）()“”\"]+")
 NAMED_FIELDS = re.compile(r"headline|complaint|handling\[\d+\]\.(finding|action)|followup\.comment")
 
 
-def review(cases: CaseSet) -> list[Problem]:
-    """Every warning about the published cases, sorted by file and line."""
+def review(cases: CaseSet, headline_width: int) -> list[Problem]:
+    """Every warning about the published cases, sorted by file and line;
+    `headline_width`: the widest headline line the column takes (setting COLUMN_HEADLINE_WIDTH)."""
     warnings: list[Problem] = []
     public_words = _public_words(cases)
     results: dict[str, list[tuple[PublicCase, str]]] = defaultdict(list)
@@ -60,8 +60,8 @@ def review(cases: CaseSet) -> list[Problem]:
                 for name in dict.fromkeys(suspected_names(text, public_words | {case.caller})):
                     warn(field, f"“{name}”像是人名，匿名化后仍会公开；若是人名请写进 redact 或改写（不是人名可以忽略）")
         for i, line in enumerate(case.headline):
-            if width(line) > HEADLINE_WIDTH:
-                warn(f"headline[{i}]", f"标题“{line}”超过 {HEADLINE_WIDTH} 个字，专栏里一行排不下；请缩短或分成两行")
+            if width(line) > headline_width:
+                warn(f"headline[{i}]", too_wide(line, headline_width))
         for i, h in enumerate(case.handling):
             if h.action and is_boilerplate(h.action):
                 warn(f"handling[{i}].action", f"办理结果只有“{h.action.strip()}”，没有写查明了什么、怎么处理的")
@@ -78,6 +78,11 @@ def review(cases: CaseSet) -> list[Problem]:
             position = cases.positions[case.id]
             warnings.append(Problem(position.file, position.line(field), field, f"警告：办理结果与案件 {others} 的一字不差，像是复制的；请核对"))
     return sorted(warnings)
+
+
+def too_wide(line: str, headline_width: int) -> str:
+    """What is wrong with a headline line wider than the column takes."""
+    return f"标题“{line}”超过 {headline_width} 个字，专栏里一行排不下；请缩短或分成两行"
 
 
 def width(text: str) -> float:

@@ -138,4 +138,9 @@ def story(case: PublicCase, office: str) -> list[str]:
 
 def credit(case: PublicCase) -> str | None:
     """（值班记者 曾宪科）"""
-    return f"（值班记者 {case.reporter}）" if case.reporter else None
+    return credit_line(case.reporter) if case.reporter else None
+
+
+def credit_line(reporter: str) -> str:
+    """（值班记者 曾宪科）: the credit line that closes the column."""
+    return f"（值班记者 {reporter}）"

@@ -4,18 +4,23 @@ order, a yearly report per year, their index and an Atom feed.
 A bulletin reports the records received in its month (the same grouping as
 stats.json's by_month), compares them with the calendar month before, lists
 the top categories and the month's department scoreboard, and prints a few
-of the month's published cases in column form.
+of the month's published cases in column form. Each bulletin and report is
+also a PDF (A4, its page as printed), linked from its page, unless the
+setting PDF is off.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from hotline.build.output import SiteWriter
+from hotline.build.output import Output, SiteWriter
+from hotline.build.pdf import LocalFiles, guarded_pdf, require_fonts
 from hotline.dates import day_start, month_key
 from hotline.feeds.atom import atom_id
 from hotline.model import CaseFacts, CaseSet, PublicCase
@@ -44,6 +49,10 @@ class Issue:
     @property
     def path(self) -> str:
         return f"bulletins/{self.row.key}.html"
+
+    @property
+    def pdf_path(self) -> str:
+        return f"bulletins/{self.row.key}.pdf"
 
     @property
     def title(self) -> str:
@@ -78,13 +87,14 @@ def write_bulletins(
     months = monthly_issues(cases, stats, settings)
     years = yearly_issues(cases, stats, settings)
     months_by_year = {_key(y.row): [m for m in months if _key(m.row)[:4] == _key(y.row)] for y in years}
+    pages: list[tuple[Issue, str]] = []
     for issue in months:
-        out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months,
-                                         hot=hot[_key(issue.row)], **helpers))
+        pages.append((issue, out.render(issue.path, "bulletin.html", issue=issue, issues=months,
+                                        hot=hot[_key(issue.row)], **helpers)))
     for issue in years:
         year = _key(issue.row)
         month_rows = tuple(m for m in stats.by_month if _key(m)[:4] == year)
-        out.write(issue.path, out.render(
+        pages.append((issue, out.render(
             issue.path,
             "yearly.html",
             issue=issue,
@@ -96,11 +106,32 @@ def write_bulletins(
             channels=stats.year_channels[year],
             hot=hot,
             **helpers,
-        ))
+        )))
+    for issue, html in pages:
+        out.write(issue.path, html)
+    if settings.pdf:
+        write_pdfs(pages, out, settings)
     path = "bulletins/index.html"
     out.write(path, out.render(
         path, "bulletins_index.html", months=months, years=years, months_by_year=months_by_year, **helpers))
     out.write("bulletins/feed.atom.xml", feed(months, years, settings))
+
+
+def write_pdfs(pages: list[tuple[Issue, str]], out: SiteWriter, settings: HotlineSettings) -> None:
+    """bulletins/YYYY-MM.pdf and bulletins/YYYY.pdf: each page as printed on A4
+    (its print style sheet), guarded, in parallel; its links lead to SITEURL.
+    A PDF whose page and style sheets are those of the previous build is
+    reused, not made again."""
+    require_fonts("简报和年度报告的 PDF", "或在设置里写 HOTLINE['PDF'] = False，不出 PDF")
+    static = Path(out.context["THEME"]) / "static"
+    fetcher = LocalFiles({out.context.get("THEME_STATIC_DIR", "theme"): static}, settings.site_url)
+    styles = [(p.name, p.read_bytes()) for p in sorted(static.glob("css/*.css"))]
+    outputs = []
+    for issue, html in pages:
+        scope = frozenset(c.id for c in issue.featured) or None
+        make = functools.partial(guarded_pdf, out.guard, issue.pdf_path, html, fetcher, scope, issue.path)
+        outputs.append(Output(issue.pdf_path, issue.title, make, scope, key=("pdf", html, styles)))
+    out.write_all(outputs)
 
 
 def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:

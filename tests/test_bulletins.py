@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from browser import LocalServer
+from conftest import ROOT, SETTINGS, make_case, write_cases
 from lxml import etree
 from test_stats_build import MIN_SAMPLE, build_small_site, parse, table, table_rows, text
 
+from hotline.build.pelican import run_pelican
 from hotline.feeds.atom import atom_id
 from hotline.settings import HotlineSettings
 from hotline.stats.bulletins import Issue, feed
@@ -60,8 +62,8 @@ def test_one_numbered_bulletin_per_month_with_records(site):
                      "2013-05.html", "2013-05.pdf", "2013.html", "2013.pdf", "feed.atom.xml", "index.html"]
     for key, number in MONTHS.items():
         page = parse(site / "bulletins" / f"{key}.html")
-        assert text(page.xpath("//h1")[0]) == f"市长热线简报 第{number}期"
-        assert page.xpath("//title")[0].text.startswith(f"市长热线简报 第{number}期（")
+        assert text(page.xpath("//h1")[0]) == f"市长热线简报 第{number}期（总第{number}期）"
+        assert page.xpath("//title")[0].text.startswith(f"市长热线简报 第{number}期（总第{number}期）（")
 
 
 @pytest.mark.parametrize("key, previous", [("2013-01", None), ("2013-02", "2013-01"), ("2013-04", "2013-03"),
@@ -153,8 +155,9 @@ def test_atom_feed_of_the_bulletins(site):
         assert feed.find(f"{ATOM}{required}") is not None
     entries = feed.findall(f"{ATOM}entry")
     titles = [e.findtext(f"{ATOM}title") for e in entries]
-    assert titles == ["市长热线2013年年度报告", "市长热线简报 第4期（2013年5月）", "市长热线简报 第3期（2013年4月）",
-                      "市长热线简报 第2期（2013年2月）", "市长热线简报 第1期（2013年1月）"]
+    assert titles == ["市长热线2013年年度报告", "市长热线简报 第4期（总第4期）（2013年5月）",
+                      "市长热线简报 第3期（总第3期）（2013年4月）", "市长热线简报 第2期（总第2期）（2013年2月）",
+                      "市长热线简报 第1期（总第1期）（2013年1月）"]
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == 5 and all(i.startswith("urn:uuid:") for i in ids)
     for entry in entries:
@@ -169,7 +172,7 @@ def test_atom_feed_of_the_bulletins(site):
 def test_feed_links_are_absolute_with_siteurl_and_ids_do_not_change():
     settings = HotlineSettings(cases_path=Path("cases"), timezone=ZoneInfo("Asia/Shanghai"))
     when = dt.datetime(2013, 1, 31, tzinfo=ZoneInfo("Asia/Shanghai"))
-    issue = Issue(1, Row("2013年1月", "2013-01", Figures(records=1)), None, (), (), (), when)
+    issue = Issue(1, 1, Row("2013年1月", "2013-01", Figures(records=1)), None, (), (), (), when)
     local, published = (etree.fromstring(feed((issue,), (), replace(settings, site_url=url)))
                         for url in ("", "https://12345.example.cn"))
     assert local.find(f"{ATOM}entry/{ATOM}link").get("href") == "2013-01.html"
@@ -200,3 +203,20 @@ def test_bulletin_prints_on_a4_like_the_office_bulletin(site, page):
         size = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
         assert size and abs(float(size.group(1)) - 595.3) < 1 and abs(float(size.group(2)) - 841.9) < 1.5  # A4, points
     assert page.external_requests == []
+
+
+def test_bulletins_are_numbered_within_their_year_and_since_the_first(tmp_path):
+    """第N期 starts again each January; 总第M期 runs on from the first bulletin."""
+    cases = {f"{d[:4]}/{d[5:7]}/N-{i}.yaml": make_case(id=f"N-{i}", received_at=d, resolved_at=d)
+             for i, d in enumerate(("2013-11-04", "2013-12-02", "2014-01-06", "2014-03-03"))}
+    out = tmp_path / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        run_pelican(SETTINGS, {"CASES_PATH": str(write_cases(tmp_path / "cases", cases)), "OUTPUT_PATH": str(out),
+                               "HOTLINE": {"PDF": False}})
+    numbers = {key: text(parse(out / "bulletins" / f"{key}.html").xpath("//h1")[0])
+               for key in ("2013-11", "2013-12", "2014-01", "2014-03")}
+    assert numbers == {"2013-11": "市长热线简报 第1期（总第1期）", "2013-12": "市长热线简报 第2期（总第2期）",
+                       "2014-01": "市长热线简报 第1期（总第3期）", "2014-03": "市长热线简报 第2期（总第4期）"}
+    index = parse(out / "bulletins" / "index.html")
+    assert list(table_rows(table(index, "2014年各期简报"))) == ["第2期", "第1期"]

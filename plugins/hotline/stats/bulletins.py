@@ -1,5 +1,6 @@
-"""The bulletins (市长热线简报): one per month with records, numbered 第N期 in
-order, a yearly report per year, their index and an Atom feed.
+"""The bulletins (市长热线简报): one per month with records, numbered 第N期 within
+its year and 总第M期 since the first, a yearly report per year, their index and
+an Atom feed.
 
 A bulletin reports the records received in its month (the same grouping as
 stats.json's by_month), compares them with the calendar month before, lists
@@ -36,9 +37,10 @@ FEATURED = 3  # cases printed in a monthly bulletin
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One bulletin: a month (第N期) or a year (年度报告)."""
+    """One bulletin: a month (第N期（总第M期）) or a year (年度报告)."""
 
-    number: int | None  # 第N期; None for a yearly report
+    number: int | None  # 总第M期, counted from the first bulletin; None for a yearly report
+    in_year: int | None  # 第N期, counted from the year's first bulletin; None for a yearly report
     row: Row  # name (2013年1月 / 2013年), key (2013-01 / 2013) and figures
     previous: Row | None  # the month or year before, when there was data before
     categories: tuple[Row, ...]  # top categories, most valid calls first
@@ -58,7 +60,12 @@ class Issue:
     def title(self) -> str:
         if self.number is None:
             return f"市长热线{self.row.name}年度报告"
-        return f"市长热线简报 第{self.number}期（{self.row.name}）"
+        return f"市长热线简报 {self.label}（{self.row.name}）"
+
+    @property
+    def label(self) -> str:
+        """第N期（总第M期）, as the printed bulletin is numbered."""
+        return f"第{self.in_year}期（总第{self.number}期）"
 
     @property
     def summary(self) -> str:
@@ -135,7 +142,8 @@ def write_pdfs(pages: list[tuple[Issue, str]], out: SiteWriter, settings: Hotlin
 
 
 def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) -> tuple[Issue, ...]:
-    """A bulletin for every month with records, numbered from 1, oldest first."""
+    """A bulletin for every month with records, oldest first, numbered from 1
+    since the first bulletin and again from 1 in each year."""
     published = group(cases.cases, lambda c: (month_key(c.received_at),))
     received = group(cases.facts, lambda f: (month_key(f.received_at),))
     issues: list[Issue] = []
@@ -143,8 +151,8 @@ def monthly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings)
     for row in stats.by_month:
         key = _key(row)
         if key in stats.month_categories:
-            number = len(issues) + 1
-            issues.append(_issue(number, row, previous, stats.month_categories[key],
+            in_year = 1 + sum(1 for i in issues if _key(i.row)[:4] == key[:4])
+            issues.append(_issue(len(issues) + 1, in_year, row, previous, stats.month_categories[key],
                                  stats.month_departments[key], received[key], published.get(key, []),
                                  settings))
         previous = row
@@ -159,7 +167,7 @@ def yearly_issues(cases: CaseSet, stats: Statistics, settings: HotlineSettings) 
     for row in stats.by_year:
         key = _key(row)
         if key in stats.year_categories:
-            issues.append(_issue(None, row, previous, stats.year_categories[key],
+            issues.append(_issue(None, None, row, previous, stats.year_categories[key],
                                  stats.year_departments[key], received[key], [], settings))
         previous = row
     return tuple(issues)
@@ -171,7 +179,7 @@ def _key(row: Row) -> str:
     return row.key
 
 
-def _issue(number: int | None, row: Row, previous: Row | None, categories: tuple[Row, ...],
+def _issue(number: int | None, in_year: int | None, row: Row, previous: Row | None, categories: tuple[Row, ...],
            departments: tuple[Row, ...], records: list[CaseFacts], published: list[PublicCase],
            settings: HotlineSettings) -> Issue:
     updated = as_of(records)
@@ -180,6 +188,7 @@ def _issue(number: int | None, row: Row, previous: Row | None, categories: tuple
                 [:TOP_CATEGORIES])
     return Issue(
         number=number,
+        in_year=in_year,
         row=row,
         previous=previous,
         categories=top,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,10 @@ class _State:
     values: str  # fingerprint of the private values the guard looks for
     code: str
     foreign: set[str]  # published files our generator did not write (Pelican's pages, static files)
+    known: dict[Path, Path] = field(init=False)  # the case files, resolved -> as read
+
+    def __post_init__(self) -> None:
+        self.known = {path.resolve(): path for path in self.loaded.records}
 
 
 class LiveSite:
@@ -83,7 +87,7 @@ class LiveSite:
         None if the change needs a full build."""
         assert self._state is not None
         cases_dir = self._state.loaded.cases_dir.resolve()
-        known = {path.resolve(): path for path in self._state.loaded.records}
+        known = self._state.known
         edits = []
         for path in map(Path, changed):
             path = path.resolve() if path.exists() else Path(os.path.abspath(path))

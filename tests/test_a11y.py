@@ -22,8 +22,10 @@ PAGES = {
     "department listing": "department/index.html",
     "archive": "archive/index.html",
     "statistics": "stats/index.html",
+    "statistics definitions": "stats/definitions.html",
     "search": "search.html",
     "open data": "open-data.html",
+    "data dictionary": "data-dictionary.html",
     "led ticker": "led/index.html",
     "content page": "pages/privacy.html",
 }

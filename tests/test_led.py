@@ -235,5 +235,6 @@ def test_a_screen_without_cases_yet_shows_numbers_and_figures_only(cases, caplog
     with caplog.at_level(logging.WARNING):
         ticker = make_ticker(cases, settings, Screen(name="sc", district=("商城县",)))
     assert ticker.messages == ()
-    assert ticker.lines == ["市长热线办公室 热线电话 12345 全天 24 小时", "2013年共受理4件 回访率66.7% 满意率100.0%"]
+    assert ticker.lines == ["市长热线办公室 热线电话 12345 全天 24 小时", "2013年共受理4件 回访率66.7% 满意率100.0%",
+                            "口径：回访率=回访接通÷办结 满意率=满意+基本满意÷回访接通"]
     assert "LED 屏 sc：还没有公开的案件属于 DISTRICT “商城县”" in caplog.text

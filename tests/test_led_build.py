@@ -85,7 +85,8 @@ def test_every_feed_of_every_screen_is_valid_and_within_its_limits(sample, name)
     assert lines.pop() == ""
     raw = (folder / f"ticker.{charset}.txt").read_bytes()
     assert raw.decode(charset).split("\r\n") == [*lines, ""]
-    assert lines == led["lines"] == [*led["hotline_lines"], led["stats_text"], *(i["content_text"] for i in items)]
+    assert lines == led["lines"] == [*led["hotline_lines"], led["stats_text"], *led["definition_lines"],
+                                     *(i["content_text"] for i in items)]
     assert "12345" in lines[0]
     for line in lines:
         assert 0 < len(line) <= max_chars, line

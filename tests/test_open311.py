@@ -26,11 +26,11 @@ REQUEST_TYPES = {
 }
 SERVICE_TYPES = {
     "service_code": str, "service_name": str, "description": str, "metadata": bool, "type": str,
-    "keywords": str, "group": str,
+    "keywords": str, "group": str, "category_code": (str, type(None)),
 }
 BULK_COLUMNS = [
     "service_request_id", "requested_datetime", "updated_datetime", "closed_date", "status_description",
-    "status_notes", "source", "service_name", "description", "agency_responsible", "address",
+    "status_notes", "source", "service_name", "description", "agency_responsible", "address", "category_code",
 ]
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
 LONG = "路灯不亮，晚上出行不便。" * 400  # 4,800 characters
@@ -155,7 +155,7 @@ def test_no_caller_data_and_no_unpublished_case(site):
 
 
 def test_bulk_csv_reads_back(site, requests):
-    assert sorted(p.name for p in (site / "open311/bulk").iterdir()) == ["requests-2013.csv"]  # one file per year
+    assert sorted(p.name for p in (site / "open311/bulk").iterdir()) == ["README.txt", "requests-2013.csv"]  # one per year
     raw = (site / "open311/bulk/requests-2013.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
@@ -188,7 +188,7 @@ def test_open_data_page_links_every_file(site):
     text = doc.text_content()
     assert "署名 4.0 国际（CC BY 4.0）" in text and "3 个办结案件" in text
     links = [a.get("href") for a in doc.iter("a") if "open311" in (a.get("href") or "")]
-    assert len(links) == 5
+    assert len(links) == 6  # the five kinds of file and the CSV files' README
     for href in links:
         assert (page.parent / href).is_file(), href
 

@@ -113,7 +113,11 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"HOTLINES": 12345}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"HOTLINES": None}'}, "设置错误：HOTLINE['HOTLINES'] 应为文字列表，如 ['12345']"),
     ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：COLUMN_OFFICE, DATA_LICENCE, "
-     "DATA_LICENCE_URL, DEADLINE_DAYS, HOTLINES, HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH）"),
+     "DATA_LICENCE_URL, DEADLINE_DAYS, DEPLOY_KEEP, DEPLOY_SSH_KEY, DEPLOY_SSH_OPTIONS, DEPLOY_SSH_PORT, DEPLOY_TARGET, HOTLINES, "
+     "HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PER_PAGE, PROCESSES, SEARCH）"),
+    ({"HOTLINE": '{"DEPLOY_TARGET": "www.example.gov.cn/srv"}'}, "设置错误：HOTLINE['DEPLOY_TARGET'] “www.example.gov.cn/srv” 不是有效的"
+     "发布目标（应为 用户@服务器:/绝对路径，如 deploy@www.example.gov.cn:/srv/hotline；路径里不能有 ..，也不能是根目录 /）"),
+    ({"HOTLINE": '{"DEPLOY_KEEP": 1}'}, "设置错误：HOTLINE['DEPLOY_KEEP'] 应为 2 到 100 之间的整数（现为 1）"),
 ])
 def test_a_wrong_hotline_setting_is_one_line(tmp_path, run, values, message):
     for command in COMMANDS:

@@ -48,6 +48,9 @@ def test_keyboard_reaches_the_skip_link_then_the_navigation(page, server):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "跳到正文"
     assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0  # shown when focused
+    for group in ("display-size", "display-contrast"):  # the reading settings: one stop per group
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == group
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('flag')")
     page.keyboard.press("Tab")

@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import etree
 
 from hotline.model import CaseFacts, Category, Department, District, Registries
 from hotline.stats.figures import (
@@ -116,14 +117,14 @@ def test_totals_and_rates_match_the_hand_count():
     f = figures(FACTS)
     assert f == HAND_COUNT
     assert f.valid == 8
-    assert f.rates() == {"followup_rate": 4 / 6, "satisfaction_rate": 3 / 4, "on_time_rate": 4 / 6}
+    assert f.rates() == {"followup_rate": 4 / 6, "satisfaction_rate": 3 / 4, "on_time_rate": 4 / 6, "rehandled_rate": 2 / 6}
     assert f.rehandled_rate == 2 / 6
-    assert [percent(r) for r in f.rates().values()] == ["66.7%", "75.0%", "66.7%"]
+    assert [percent(r) for r in f.rates().values()] == ["66.7%", "75.0%", "66.7%", "33.3%"]
 
 
 def test_zero_denominators_give_none_and_a_dash():
     empty = figures([])
-    assert empty.rates() == {"followup_rate": None, "satisfaction_rate": None, "on_time_rate": None}
+    assert empty.rates() == {"followup_rate": None, "satisfaction_rate": None, "on_time_rate": None, "rehandled_rate": None}
     assert empty.rehandled_rate is None
     assert percent(None) == "—" and percent(0.0) == "0.0%"
     april = figures([FACTS[7]])
@@ -238,3 +239,57 @@ def test_charts_are_the_same_bytes_every_time_and_carry_nothing_from_outside():
     for banned in ("<script", "kozea", "pygal.org", "<!--", "googleapis", "http://", "https://"):
         assert banned not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
             'xmlns:xlink="http://www.w3.org/1999/xlink"', ""), banned
+
+
+def _svg(markup) -> etree._Element:
+    return etree.fromstring(str(markup).encode("utf-8"))
+
+
+def _fill(shape: etree._Element) -> str:
+    return dict(rule.split(":", 1) for rule in shape.get("style", "").split(";") if rule).get("fill", "")
+
+
+def test_stacked_bar_series_differ_by_hatching_not_only_by_colour():
+    from hotline.stats import charts
+
+    names = [f"类别{i}" for i in range(7)] + ["其他类别"]
+    svg = _svg(charts.stacked_bars("monthly", "每月有效来电", ["2013年1月", "2013年2月"], [(n, [1, 2]) for n in names]))
+    assert svg.get("aria-describedby") == "chart-monthly-desc"
+    desc = svg.find("{*}desc")
+    assert desc is not None and desc.get("id") == "chart-monthly-desc"
+    assert "花纹" in desc.text and "表" in desc.text and "类别0、类别1" in desc.text
+
+    patterns = {p.get("id"): p for p in svg.iter("{*}pattern")}
+    hatchings = set()
+    for i in range(len(names)):
+        pattern = patterns[f"chart-monthly-hatch-{i}"]
+        hatchings.add(tuple(p.get("d") for p in pattern.iter("{*}path")))
+        bars = svg.xpath(f".//*[contains(@class, 'serie-{i} ')]//*[local-name()='rect']")
+        legend = svg.xpath(f".//*[@id='activate-serie-{i}']/*[local-name()='rect']")
+        assert len(bars) == 2 and len(legend) == 1
+        assert {_fill(s) for s in bars + legend} == {f"url(#chart-monthly-hatch-{i})"}
+    assert len(hatchings) == len(names)  # in grey print, or to a reader who cannot tell red from brown
+
+
+def test_line_chart_series_differ_by_dashes_and_dots():
+    from hotline.stats import charts
+
+    svg = _svg(charts.lines("rates", "每月满意率和按时办结率", ["1月", "2月"], [("满意率", [0.5, 0.9]), ("按时办结率", [0.4, 0.6])]))
+    desc = svg.find("{*}desc").text
+    assert "满意率是实线" in desc and "按时办结率是虚线" in desc
+    first, second = (svg.xpath(f".//*[contains(@class, 'serie-{i} ')]//*[local-name()='path' and contains(@class, 'line')]")
+                     for i in (0, 1))
+    assert "stroke-dasharray:none" in first[0].get("style") and f"stroke-dasharray:{charts.DASHED}" in second[0].get("style")
+    assert all(_fill(dot) == "#fff" for dot in svg.xpath(".//*[contains(@class, 'serie-1 ')]//*[local-name()='circle']"))
+    assert not any(_fill(dot) for dot in svg.xpath(".//*[contains(@class, 'serie-0 ')]//*[local-name()='circle']"))
+    samples = [svg.xpath(f".//*[@id='activate-serie-{i}']/*[local-name()='path']")[0].get("style") for i in (0, 1)]
+    assert "stroke-dasharray:none" in samples[0] and charts.DASHED in samples[1]
+
+
+def test_single_bars_carry_their_values():
+    from hotline.stats import charts
+
+    svg = _svg(charts.bars("districts", "各区县有效来电", ["浉河区", "平桥区"], [12, 7]))
+    values = [t.text for t in svg.xpath(".//*[local-name()='text' and contains(@class, 'value')]")]
+    assert sorted(values) == ["12", "7"]
+    assert "件数" in svg.find("{*}desc").text

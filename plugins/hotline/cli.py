@@ -10,10 +10,10 @@ import argparse
 import re
 import sys
 
-from hotline.commands import build, check, importer, new, serve, watch
+from hotline.commands import build, check, deploy, importer, new, serve, watch
 from hotline.problems import BuildFailed, HotlineError
 
-COMMANDS = (build, check, new, importer, serve, watch)
+COMMANDS = (build, check, new, importer, serve, watch, deploy)
 
 # argparse's own English messages, in Chinese. Patterns match Python 3.11's wording.
 _MESSAGES = (
@@ -65,7 +65,7 @@ class Parser(argparse.ArgumentParser):
 def parser() -> Parser:
     p = Parser(
         prog="hotline",
-        description="市长热线 12345 网站工具：检查案件文件、新建案件、从登记表导入、生成和预览网站。",
+        description="市长热线 12345 网站工具：检查案件文件、新建案件、从登记表导入、生成和预览网站、发布到网站服务器。",
         epilog="每个命令都有自己的帮助，例如 hotline import -h。\n"
         "退出码：0 成功；1 案件、登记表或构建有问题（问题全部列出）；2 命令行写错了。",
     )

@@ -61,10 +61,12 @@ class Department(Compact):
 
 @dataclass(frozen=True, slots=True)
 class Category(Compact):
-    """A case category from categories.yaml (public registry)."""
+    """A case category from categories.yaml (public registry); `code`: its
+    GB/T 39666-2020 政府热线服务分类与代码 code, where the registry gives one."""
 
     name: str
     slug: str
+    code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.settings import read_settings
 
+from hotline.deploy.target import target_setting
 from hotline.feeds.led.config import Screen, parse_screens
 from hotline.problems import ConfigError, need_file, unreadable
 
@@ -77,6 +78,11 @@ class HotlineSettings:
     search: bool = option(bool, True, "站内搜索；False 时不建索引")
     # More processes than 64 would fork hundreds for a few thousand cases.
     processes: int = option(int, min(os.cpu_count() or 1, 4), "读取案件、生成网页的进程数", lowest=1, highest=64)
+    deploy_target: str = option(str, "", "hotline deploy 的发布目标 用户@服务器:/路径；空表示只能用 --target 指定", parse=target_setting)
+    deploy_ssh_key: str = option(str, "", "发布用的 SSH 私钥文件；空表示用 ssh 自己的设置")
+    deploy_ssh_port: int = option(int, 22, "服务器的 SSH 端口", lowest=1, highest=65535)
+    deploy_ssh_options: tuple[str, ...] = option(tuple, (), "另加给 ssh 的 -o 选项，如 ['UserKnownHostsFile=/srv/known_hosts']")
+    deploy_keep: int = option(int, 3, "服务器上保留最近几个版本（至少 2，才能回退）", lowest=2, highest=100)
 
     @property
     def office_in_column(self) -> str:

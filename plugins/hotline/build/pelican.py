@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pelican import Pelican
 
 from hotline.build.guard import Guard
+from hotline.build.manifest import commit_manifest, write_manifest
 from hotline.build.outputdir import check_output
 from hotline.build.publish import PublishError, build_lock, discard, os_error_text, prepare_staging, staging_path, swap_in
 from hotline.fingerprint import fingerprint
@@ -109,7 +110,9 @@ class Build:
             self.guard.check_tree(self.staging, self.checked | self.carried, skip_names=self.live)
             self.report("检查输出", 1, 1)
             self._link_unchanged()
+            manifest = write_manifest(self.staging, self.final)  # last: it vouches for all the rest
             swap_in(self.staging, self.final)
+            commit_manifest(manifest, self.final)
             self._write_manifest()
         except HotlineError as e:
             raise BuildFailed(str(e)) from None

@@ -3,7 +3,9 @@ the 开放数据 page that explains them.
 
 Built from `PublicCase` only. A request carries exactly the GeoReport v2
 request fields; what we do not publish (coordinates, media, postcode,
-address id) is null. Readers' guide: theme/templates/open_data.html.
+address id) is null. A service also carries `category_code`, the category's
+national code (GB/T 39666-2020) or null. Readers' guide:
+theme/templates/open_data.html; the CSV columns: `data_dictionary`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import partial
 
 from hotline.build.output import Output, SiteWriter
 from hotline.dates import day_start
+from hotline.feeds import data_dictionary
 from hotline.model import CaseSet, PublicCase
 from hotline.settings import HotlineSettings
 
@@ -28,11 +31,7 @@ DESCRIPTION_MAX = 4000  # GeoReport v2: description is at most 4,000 characters
 # own file and is in a bulk CSV file.
 REQUESTS_PAGE = 1000
 
-BULK_COLUMNS = (
-    "service_request_id", "requested_datetime", "updated_datetime", "closed_date",
-    "status_description", "status_notes", "source", "service_name", "description",
-    "agency_responsible", "address",
-)
+BULK_COLUMNS = data_dictionary.NAMES
 SOURCES = {"hotline": "phone", "mailbox": "mailbox", "other": "other"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SENTENCE_END = "。！？；…!?;.”’）)」』"
@@ -97,6 +96,7 @@ def services(cases: CaseSet, settings: HotlineSettings) -> list[dict]:
         {
             "service_code": c.slug,
             "service_name": c.name,
+            "category_code": c.code,
             "description": f"{settings.office}办结并公开的“{c.name}”类来电和来信",
             "metadata": False,
             "type": "batch",
@@ -148,6 +148,7 @@ def bulk_csv(cases: list[PublicCase], settings: HotlineSettings) -> str:
             "closed_date": r["updated_datetime"],
             "status_description": r["status"],
             "source": SOURCES.get(case.channel, "other"),
+            "category_code": case.category.code,
         }
         writer.writerow([csv_cell(row[c]) for c in BULK_COLUMNS])
     return "\ufeff" + buffer.getvalue()
@@ -172,6 +173,11 @@ def write_open_data(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) 
         *(Output(f"{BASE}/requests/{c.id}.json", f"案件 {c.id} 的开放数据", partial(_one_request, c, settings),
                  frozenset({c.id}), c.digest) for c in cases.cases),
     ])
+    if years:  # the README goes beside the CSV files
+        out.write(data_dictionary.README, data_dictionary.readme(settings))
+    path = data_dictionary.PAGE
+    out.write(path, out.render(path, "data_dictionary.html", columns=data_dictionary.COLUMNS,
+                               readme=data_dictionary.README if years else None, bulk=BULK.format(year="年份")))
     page = "open-data.html"
     out.write(page, out.render(
         page, "open_data.html", base=BASE, count=len(cases.cases), page_size=REQUESTS_PAGE,

@@ -2,11 +2,15 @@
 
 Every registry is a list of `{name, …}` entries read by the same rules:
 names (and aliases, where the registry has them) are unique together,
-slugs set by hand are valid and unique, and an unknown key is refused.
+slugs set by hand are valid and unique, and an unknown key is refused. A
+category may carry its national code (GB/T 39666-2020 政府热线服务分类与代码):
+2, 4 or 6 digits, two per level (大类, 中类, 小类), written as text. Several
+categories may share a code (the national classes are coarser than a city's).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +18,8 @@ from hotline.load.records import Source, read_yaml
 from hotline.model import Category, Department, District, Registries
 from hotline.problems import Problem
 from hotline.slugs import SLUG_PATTERN, unique_slugs
+
+CATEGORY_CODE = re.compile(r"[0-9]{2}(?:[0-9]{2}){0,2}")
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class _Kind:
 
 
 _DEPARTMENTS = _Kind("departments.yaml", "部门", frozenset({"name", "phone", "aliases"}), "[城管执法局, 市城管局]")
-_CATEGORIES = _Kind("categories.yaml", "类别", frozenset({"name", "slug"}))
+_CATEGORIES = _Kind("categories.yaml", "类别", frozenset({"name", "slug", "code"}))
 _DISTRICTS = _Kind(
     "districts.yaml", "区县", frozenset({"name", "aliases", "slug"}), "[浉河]",
     "案件的 place.district 必须是其中的名称或别名。请在案件目录的顶层新建 districts.yaml，每个区县写一项，"
@@ -44,6 +50,7 @@ class _Entry:
     slug: str
     aliases: tuple[str, ...]
     phone: str | None
+    code: str | None
 
 
 def load_registries(cases_dir: Path) -> tuple[Registries | None, list[Problem]]:
@@ -56,7 +63,7 @@ def load_registries(cases_dir: Path) -> tuple[Registries | None, list[Problem]]:
     if problems:
         return None, problems
     dept_objects = tuple(Department(e.name, e.slug, e.phone, e.aliases) for e in departments)
-    cat_objects = tuple(Category(e.name, e.slug) for e in categories)
+    cat_objects = tuple(Category(e.name, e.slug, e.code) for e in categories)
     district_objects = tuple(District(e.name, e.slug, e.aliases) for e in districts)
     return Registries(
         departments=dept_objects,
@@ -127,6 +134,9 @@ def _checked(source: Source, kind: _Kind, entries: dict[int, dict]) -> tuple[lis
         phone = e.get("phone")
         if "phone" in kind.keys and phone is not None and (not isinstance(phone, (str, int)) or isinstance(phone, bool)):
             problems.append(source.problem((i, "phone"), "电话应为文字，如 \"6381234\""))
+        code = e.get("code")
+        if "code" in kind.keys and code is not None and not (isinstance(code, str) and CATEGORY_CODE.fullmatch(code)):
+            problems.append(source.problem((i, "code"), _code_problem(code)))
         slug = e.get("slug")
         if "slug" in kind.keys and slug is not None:
             if isinstance(slug, str) and SLUG_PATTERN.match(slug):
@@ -144,9 +154,18 @@ def _checked(source: Source, kind: _Kind, entries: dict[int, dict]) -> tuple[lis
             slug=derived[e["name"].strip()],
             aliases=tuple(a.strip() for a in e.get("aliases", [])),
             phone=str(e["phone"]).strip() if e.get("phone") is not None else None,
+            code=e.get("code"),
         )
         for e in entries.values()
     ], []
+
+
+def _code_problem(code: object) -> str:
+    """What is wrong with a category's national code."""
+    expected = "GB/T 39666-2020 的分类代码应为 2、4 或 6 位数字（大类、中类、小类各两位）"
+    if isinstance(code, int) and not isinstance(code, bool):
+        return f"{expected}，并加引号写成文字，如 code: \"050101\"（不加引号时开头的 0 会丢失）"
+    return f"{expected}，如 code: \"050101\"（写的是“{code}”）"
 
 
 def _unique(source: Source, words: list[tuple[int, str, str]], noun: str) -> list[Problem]:

@@ -15,6 +15,7 @@ from hotline.settings import HotlineSettings
 from hotline.site import story, urls
 from hotline.site.listings import by_year
 from hotline.site.navigation import NAVIGATION
+from hotline.stats import definitions
 
 SUPERVISION_LEVELS = {1: "一级督查令", 2: "二级督查令", 3: "三级督查令"}
 
@@ -47,6 +48,9 @@ def environment(pelican: Environment, settings: HotlineSettings) -> Environment:
         department_url=urls.department_url,
         district_url=urls.district_url,
         month_url=urls.month_url,
+        rate_definitions=definitions.DEFINITIONS,
+        rate_by_name=definitions.BY_NAME,
+        definitions_page=definitions.PAGE,
         **common(settings),
     )
     return env

@@ -21,7 +21,9 @@ from hotline.feeds.atom import atom_id
 from hotline.model import CaseFacts, CaseSet, PublicCase
 from hotline.settings import HotlineSettings
 from hotline.stats.charts import monthly_categories_chart
+from hotline.stats.definitions import DEFINITIONS
 from hotline.stats.figures import Row, Standing, Statistics, as_of, group, percent, scoreboard, sort_count
+from hotline.stats.hot_topics import HotTopics
 
 TOP_CATEGORIES = 5
 FEATURED = 3  # cases printed in a monthly bulletin
@@ -51,31 +53,34 @@ class Issue:
 
     @property
     def summary(self) -> str:
-        """The figures in one sentence, as the bulletin opens."""
+        """The figures in one sentence, as the bulletin opens, each rate with its formula."""
         f = self.row.figures
         return (
             f"{self.row.name}共受理来电{f.records}件，其中有效来电{f.valid}件、无效来电{f.invalid}件；"
             f"已办结{f.resolved}件，在办{f.in_progress}件。"
-            f"回访率{percent(f.followup_rate)}，满意率{percent(f.satisfaction_rate)}，"
-            f"按时办结率{percent(f.on_time_rate)}。"
+            + "，".join(DEFINITIONS[key].quoted(percent(getattr(f, key)))
+                       for key in ("followup_rate", "satisfaction_rate", "on_time_rate"))
+            + "。"
         )
 
 
 def write_bulletins(
     cases: CaseSet,
     stats: Statistics,
+    hot: dict[str, HotTopics],
     out: SiteWriter,
     settings: HotlineSettings,
     helpers: dict[str, Any],
 ) -> None:
     """bulletins/YYYY-MM.html, bulletins/YYYY.html, bulletins/index.html and
-    bulletins/feed.atom.xml, from the published figures `stats`; `helpers`:
-    what the templates call to show figures."""
+    bulletins/feed.atom.xml, from the published figures `stats` and each
+    month's hot topics `hot`; `helpers`: what the templates call to show figures."""
     months = monthly_issues(cases, stats, settings)
     years = yearly_issues(cases, stats, settings)
     months_by_year = {_key(y.row): [m for m in months if _key(m.row)[:4] == _key(y.row)] for y in years}
     for issue in months:
-        out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months, **helpers))
+        out.write(issue.path, out.render(issue.path, "bulletin.html", issue=issue, issues=months,
+                                         hot=hot[_key(issue.row)], **helpers))
     for issue in years:
         year = _key(issue.row)
         month_rows = tuple(m for m in stats.by_month if _key(m)[:4] == year)
@@ -89,6 +94,7 @@ def write_bulletins(
                                            id=f"year-{year}"),
             districts=tuple(r for r in stats.year_districts[year] if r.figures.records),
             channels=stats.year_channels[year],
+            hot=hot,
             **helpers,
         ))
     path = "bulletins/index.html"

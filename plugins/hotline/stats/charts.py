@@ -6,6 +6,11 @@ kozea.github.io, optionally Google fonts) and stamp every chart with a random
 id, today's date and links to its home page. Here: no script at all, the
 system's CJK font stack, ids from the chart's name and no comments, so a
 chart is the same bytes for the same figures and works offline.
+
+Colour is never the only cue: each chart has a <desc> saying how to read it,
+the series of stacked bars are filled with different hatchings (in the legend
+too), the second line of a line chart is dashed with hollow dots, and single
+bars carry their values.
 """
 
 from __future__ import annotations
@@ -31,6 +36,19 @@ INK = "#1c1c1c"
 # Series colours: the masthead red and ink first, then tints told apart in grey print too.
 PALETTE = (RED, INK, "#e0736f", "#7a7a7a", "#8c4a2f", "#c9a227", "#3f5866", "#f2b8b5", "#b0b0b0", "#5c1a1a")
 OTHER_COLOUR = "#d9d9d9"
+
+# Hatchings of stacked-bar series, in turn: strokes on an 8-unit tile (the first is plain).
+HATCHES = (
+    "",
+    "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4",  # ///
+    "M0,2 h8 M0,6 h8",  # ===
+    "M1.5,2 h1.5 M5.5,6 h1.5",  # dots
+    "M2,0 v8 M6,0 v8",  # |||
+    "M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4",  # \\\
+    "M0,4 h8 M4,0 v8",  # +++
+    "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4 M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4",  # xxx
+)
+DASHED = "7,4"  # the second series of a line chart
 
 
 def _style(colours: Sequence[str] = PALETTE, stroke_width: int = 1) -> Style:
@@ -73,32 +91,96 @@ COMMON = dict(
 )
 
 
-def _clean(name: str, title: str):
-    """An xml filter: no scripts or comments, an accessible title, role img."""
+def _clean(name: str, title: str, description: str):
+    """An xml filter: no scripts or comments, an accessible title and description, role img."""
 
     def clean(root):
         for node in list(root.iter(etree.Comment, "{*}script")):
             node.getparent().remove(node)
         for node in root.iter("{*}title"):
             node.text = title
+            desc = etree.Element(_svg(root, "desc"), id=f"chart-{name}-desc")
+            desc.text = description
+            node.addnext(desc)
             break
         root.set("role", "img")
         root.set("aria-label", title)
+        root.set("aria-describedby", f"chart-{name}-desc")
         root.set("class", f"chart chart-{name}")
         return root
 
     return clean
 
 
-def _render(chart: pygal.graph.graph.Graph, name: str, title: str) -> Markup:
+def _svg(root, tag: str) -> str:
+    """`tag` in the namespace of the chart's root element."""
+    namespace = etree.QName(root).namespace
+    return f"{{{namespace}}}{tag}" if namespace else tag
+
+
+def _series_shapes(root, series: int):
+    """The shapes of one series in the plot and its box in the legend."""
+    shapes = "*[local-name()='rect' or local-name()='path' or local-name()='circle']"
+    in_plot = root.xpath(f".//*[contains(concat(' ', @class, ' '), ' serie-{series} ')]//{shapes}")
+    in_legend = root.xpath(f".//*[@id='activate-serie-{series}']/*[local-name()='rect']")
+    return in_plot, in_legend
+
+
+def _light(colour: str) -> bool:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * red + 0.587 * green + 0.114 * blue > 150
+
+
+def _hatched(name: str, colours: Sequence[str]):
+    """An xml filter: stacked-bar series i filled with HATCHES[i] over its colour, legend boxes too."""
+
+    def hatch(root):
+        defs = next(root.iter("{*}defs"))
+        for i, colour in enumerate(colours):
+            pattern_id = f"chart-{name}-hatch-{i}"
+            pattern = etree.SubElement(defs, _svg(root, "pattern"), id=pattern_id, width="8", height="8",
+                                       patternUnits="userSpaceOnUse")
+            etree.SubElement(pattern, _svg(root, "rect"), width="8", height="8", fill=colour)
+            strokes = HATCHES[i % len(HATCHES)]
+            if strokes:
+                etree.SubElement(pattern, _svg(root, "path"), d=strokes, fill="none", stroke="#000" if _light(colour) else "#fff",
+                                 **{"stroke-width": "1.5"})
+            in_plot, in_legend = _series_shapes(root, i)
+            for shape in in_plot + in_legend:
+                shape.set("style", f"fill:url(#{pattern_id})")
+        return root
+
+    return hatch
+
+
+def _dashed_second_line(root):
+    """An xml filter: the second line dashed with hollow dots; legend boxes become line samples."""
+    for series, dashes in ((0, "none"), (1, DASHED)):
+        in_plot, in_legend = _series_shapes(root, series)
+        for shape in in_plot:
+            if etree.QName(shape).localname != "circle":
+                shape.set("style", f"stroke-dasharray:{dashes}")
+            elif series:
+                shape.set("style", "fill:#fff;stroke-width:2px")
+        for box in in_legend:
+            y = float(box.get("y")) + float(box.get("height")) / 2
+            sample = etree.Element(_svg(root, "path"), d=f"M{box.get('x')},{y:g} h{box.get('width')}",
+                                   style=f"fill:none;stroke-dasharray:{dashes};stroke-width:3", **{"class": box.get("class", "")})
+            box.getparent().replace(box, sample)
+    return root
+
+
+def _render(chart: pygal.graph.graph.Graph, name: str, title: str, description: str) -> Markup:
     chart.uuid = name  # the SVG id and its CSS prefix: chart-<name>
-    chart.add_xml_filter(_clean(name, title))
+    chart.add_xml_filter(_clean(name, title, description))
     # The SVG is ours: registry names and numbers, escaped by lxml.
     return Markup(chart.render(is_unicode=True))
 
 
-def stacked_bars(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]]) -> Markup:
-    """A stacked bar per label (None: no bar); the last series may be 其他, drawn in grey."""
+def stacked_bars(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]],
+                 labels_name: str = "月份") -> Markup:
+    """A stacked bar per label (None: no bar); the last series may be 其他, drawn in grey.
+    `labels_name` says what the labels are, for the description."""
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(series))]
     if series and series[-1][0].startswith("其他"):
         colours[-1] = OTHER_COLOUR
@@ -114,10 +196,14 @@ def stacked_bars(name: str, title: str, labels: Sequence[str], series: Sequence[
     )
     for serie, values in series:
         chart.add(serie, list(values))
-    return _render(chart, name, title)
+    chart.add_xml_filter(_hatched(name, colours))
+    description = (f"堆积柱形图，横轴为{labels_name}，纵轴为件数；{'、'.join(s for s, _ in series)}各一段，"
+                   "每段用不同的花纹区分（见图例），具体数字见图旁的表。")
+    return _render(chart, name, title, description)
 
 
-def lines(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]) -> Markup:
+def lines(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
+          labels_name: str = "月份") -> Markup:
     """Rates in percent per label; None (nothing to count) leaves a gap."""
     chart = pygal.Line(
         **COMMON,
@@ -132,10 +218,14 @@ def lines(name: str, title: str, labels: Sequence[str], series: Sequence[tuple[s
     )
     for serie, values in series:
         chart.add(serie, [None if v is None else round(v * 100, 1) for v in values])
-    return _render(chart, name, title)
+    chart.add_xml_filter(_dashed_second_line)
+    names = [s for s, _ in series]
+    description = f"折线图，横轴为{labels_name}，纵轴为百分比；" + (
+        f"{names[0]}是实线、实心圆点，{names[1]}是虚线、空心圆点，" if len(names) == 2 else "") + "具体数字见图旁的表。"
+    return _render(chart, name, title, description)
 
 
-def bars(name: str, title: str, labels: Sequence[str], values: Sequence[int | None]) -> Markup:
+def bars(name: str, title: str, labels: Sequence[str], values: Sequence[int | None], labels_name: str = "区县") -> Markup:
     """One red horizontal bar per label (None: no bar), the first on top, its value printed beside it."""
     chart = pygal.HorizontalBar(
         **{**COMMON, "height": 90 + 34 * max(len(labels), 3)},
@@ -149,7 +239,8 @@ def bars(name: str, title: str, labels: Sequence[str], values: Sequence[int | No
         x_title="件数",
     )
     chart.add("件数", list(reversed(values)))
-    return _render(chart, name, title)
+    description = f"条形图，每个{labels_name}一条，条旁写着件数；数字也见图旁的表。"
+    return _render(chart, name, title, description)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hotline.fingerprint import fingerprint
+from hotline.stats import definitions
 from hotline.stats.figures import Figures, Rates, Row, Statistics, Tally, statistics
 
 if TYPE_CHECKING:
@@ -54,16 +55,12 @@ DERIVED = "derived"  # a rate computed from a withheld count
 
 COUNTS = ("records", "invalid", "valid", "in_progress", "resolved", "published", "followed_up", "satisfied",
           "on_time", "rehandled")
-RATES = {
-    "followup_rate": ("followed_up", "resolved"),
-    "satisfaction_rate": ("satisfied", "followed_up"),
-    "on_time_rate": ("on_time", "resolved"),
-    "rehandled_rate": ("rehandled", "resolved"),
-}
+RATES = {d.key: (d.numerator, d.denominator) for d in definitions.RATES}
 # The counts each finer table prints (rates count as their two counts); the
 # other tables print every count (stats.json, the figures tables).
 CATEGORY_COUNTS = ("valid", "resolved", "followed_up", "satisfied")  # top categories, charts
 DEPARTMENT_COUNTS = ("records", "resolved", "followed_up", "satisfied", "on_time", "rehandled")  # scoreboards
+DISTRICT_COUNTS = ("valid",)  # a month's districts: hot topics (hot_topics.py)
 
 # Cells never shown but worked out from shown ones and the public cases.
 CELLS = COUNTS + ("withheld", "unpublished")
@@ -169,7 +166,8 @@ class Cells:
             disclosed = [i for i in protected if lo[i] == hi[i]]
             if not disclosed:
                 return state
-            choice = {i: self._complement(i, state, lo, hi, set()) for i in disclosed}
+            dead: set[int] = set()
+            choice = {i: self._complement(i, state, lo, hi, dead) for i in disclosed}
             protected = [i for i in protected if choice.get(i, -1) is not None]  # None: nothing left to withhold
             for j in {c for c in choice.values() if c is not None}:
                 state[j] = COMPLEMENTARY
@@ -254,23 +252,37 @@ class Cells:
         first, last = self._domain(i, state)
         return max(least, first) == min(most, last)
 
-    def _complement(self, i: int, state: list[str | None], lo: list[int], hi: list[int], seen: set[int]) -> int | None:
+    def _complement(self, i: int, state: list[str | None], lo: list[int], hi: list[int], dead: set[int]) -> int | None:
         """A shown count to withhold so that cell `i` is no longer pinned: the
         smallest non-zero one in a sum that pins it; failing that, one that
-        frees a cell pinned on the way; failing that, the smallest in any sum
-        with it. None if there is none."""
-        seen.add(i)
-        pinning = [k for k in self._sums_of[i] if self._pins(k, i, state, lo, hi)] or self._sums_of[i]
-        members = [c for k in pinning for c in (self.sums[k][0], *self.sums[k][1])]
-        candidates = [(self.value[c], c) for c in members if self._may_withhold(c, state)]
-        if candidates:
-            return min(candidates)[1]
-        for c in members:
-            if c not in seen and lo[c] == hi[c] and not (self.printed[c] and state[c] is None):
-                found = self._complement(c, state, lo, hi, seen)
-                if found is not None:
-                    return found
-        return None
+        frees a cell pinned on the way (depth first, with a stack: the way can
+        be long); failing that, the smallest in any sum with it. None if there is none.
+        `dead`: cells a search with the same `state` went through in vain; a
+        search that finds nothing adds its cells (every way on from them was tried)."""
+        if i in dead:
+            return None
+        seen: set[int] = set()
+
+        def visit(c: int) -> tuple[int | None, list[int]]:
+            """The count to withhold for cell `c` from the sums with it, and the cells of those sums."""
+            seen.add(c)
+            pinning = [k for k in self._sums_of[c] if self._pins(k, c, state, lo, hi)] or self._sums_of[c]
+            members = [m for k in pinning for m in (self.sums[k][0], *self.sums[k][1])]
+            candidates = [(self.value[m], m) for m in members if self._may_withhold(m, state)]
+            return (min(candidates)[1] if candidates else None), members
+
+        found, members = visit(i)
+        stack = [iter(members)]
+        while found is None and stack:
+            c = next(stack[-1], None)
+            if c is None:
+                stack.pop()
+            elif c not in seen and c not in dead and lo[c] == hi[c] and not (self.printed[c] and state[c] is None):
+                found, members = visit(c)
+                stack.append(iter(members))
+        if found is None:
+            dead |= seen
+        return found
 
 
 def suppress(stats: Statistics, min_cell: int) -> Statistics:
@@ -294,15 +306,17 @@ def suppress(stats: Statistics, min_cell: int) -> Statistics:
     whole = {name: table(getattr(stats, name), sensitive=name not in ("by_month", "by_year"))
              for name in Statistics.BREAKDOWNS}
     printed = {"month_categories": CATEGORY_COUNTS, "year_categories": CATEGORY_COUNTS,
-               "month_departments": DEPARTMENT_COUNTS, "year_departments": DEPARTMENT_COUNTS}
+               "month_departments": DEPARTMENT_COUNTS, "year_departments": DEPARTMENT_COUNTS,
+               "month_districts": DISTRICT_COUNTS}
     finer = {name: {key: table(rows, printed.get(name, COUNTS)) for key, rows in getattr(stats, name).items()}
              for name in Statistics.FINER}
     for name in ("by_year", "by_category", "by_district", "by_channel"):
         cells.add_up(total, list(whole[name].values()))
     for year, ids in whole["by_year"].items():
         cells.add_up(ids, [m for key, m in whole["by_month"].items() if key[:4] == year])
-    for key, parts in finer["month_categories"].items():
-        cells.add_up(whole["by_month"][key], list(parts.values()))
+    for name in ("month_categories", "month_districts"):
+        for key, parts in finer[name].items():
+            cells.add_up(whole["by_month"][key], list(parts.values()))
     for name in ("year_categories", "year_districts", "year_channels"):
         for year, parts in finer[name].items():
             cells.add_up(whole["by_year"][year], list(parts.values()))
@@ -315,7 +329,8 @@ def suppress(stats: Statistics, min_cell: int) -> Statistics:
     for by, per_year in (("by_category", "year_categories"), ("by_district", "year_districts"),
                          ("by_channel", "year_channels"), ("by_department", "year_departments")):
         across(whole[by], list(finer[per_year].values()))
-    for per_year, per_month in (("year_categories", "month_categories"), ("year_departments", "month_departments")):
+    for per_year, per_month in (("year_categories", "month_categories"), ("year_departments", "month_departments"),
+                                ("year_districts", "month_districts")):
         for year, rows in finer[per_year].items():
             across(rows, [parts for key, parts in finer[per_month].items() if key[:4] == year])
     state = cells.solve()
@@ -361,6 +376,7 @@ def _rebuild(stats: Statistics, show: Callable[[Figures], Shown]) -> Statistics:
         as_of=stats.as_of,
         month_categories=tables(stats.month_categories),
         month_departments=tables(stats.month_departments),
+        month_districts=tables(stats.month_districts),
         year_categories=tables(stats.year_categories),
         year_districts=tables(stats.year_districts),
         year_channels=tables(stats.year_channels),

@@ -13,7 +13,9 @@ ticker):
   on_time_rate = on_time / resolved;
 - rehandled: resolved cases sent back at least once;
   rehandled_rate = rehandled / resolved.
-A rate over zero cases is None, shown as —.
+A rate over zero cases is None, shown as —. Each rate's definition, as
+readers see it, is declared in `definitions` (the Rates properties below
+compute the same fractions).
 
 Breakdowns group records by the month and year they were received (so every
 record is counted in exactly one month and the parts add up to the whole),
@@ -35,6 +37,7 @@ import chinese_calendar
 
 from hotline.dates import cn_month, month_key
 from hotline.model import CHANNEL_NAMES, CaseFacts, District, Registries
+from hotline.stats.definitions import RATES
 
 if TYPE_CHECKING:  # disclosure imports this module
     from hotline.stats.disclosure import Shown, Withheld
@@ -147,11 +150,8 @@ class Rates:
         return rate(self.rehandled, self.resolved)
 
     def rates(self) -> dict[str, float | None]:
-        return {
-            "followup_rate": self.followup_rate,
-            "satisfaction_rate": self.satisfaction_rate,
-            "on_time_rate": self.on_time_rate,
-        }
+        """Every rate of a row, by key, as `definitions.RATES` declares them."""
+        return {d.key: rate(getattr(self, d.numerator), getattr(self, d.denominator)) for d in RATES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,13 +345,14 @@ class Statistics:
     as_of: dt.datetime | None  # the latest time received or resolved; None without records
     month_categories: dict[str, tuple[Row, ...]]
     month_departments: dict[str, tuple[Row, ...]]
+    month_districts: dict[str, tuple[Row, ...]]
     year_categories: dict[str, tuple[Row, ...]]
     year_districts: dict[str, tuple[Row, ...]]
     year_channels: dict[str, tuple[Row, ...]]
     year_departments: dict[str, tuple[Row, ...]]
 
     BREAKDOWNS = ("by_month", "by_year", "by_category", "by_department", "by_district", "by_channel")
-    FINER = ("month_categories", "month_departments", "year_categories", "year_districts", "year_channels",
+    FINER = ("month_categories", "month_departments", "month_districts", "year_categories", "year_districts", "year_channels",
              "year_departments")
 
 
@@ -376,6 +377,7 @@ def statistics(
         as_of=as_of(tallied.facts),
         month_categories={k: by_category(part, registries) for k, part in months},
         month_departments={k: by_department(part, registries) for k, part in months},
+        month_districts={k: by_district(part, districts) for k, part in months},
         year_categories={k: by_category(part, registries) for k, part in years},
         year_districts={k: by_district(part, districts) for k, part in years},
         year_channels={k: by_channel(part) for k, part in years},

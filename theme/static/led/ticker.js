@@ -98,6 +98,7 @@
       numbers.appendChild(span);
     });
     text("led-stats", isString(info.stats_text) ? info.stats_text : "");
+    text("led-definitions", Array.isArray(info.definition_lines) ? info.definition_lines.join(" ") : "");
     text("led-updated", cnTime(info.generated_at));
     if (isString(feed.title)) document.title = feed.title;
     version = info.version;

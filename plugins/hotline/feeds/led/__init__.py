@@ -74,13 +74,15 @@ def make_ticker(cases: CaseSet, settings: HotlineSettings, screen: Screen) -> Ti
         and (not screen.category or c.category.name in screen.category)
     ][: screen.items]
     messages = tuple((case, composer.case_message(case)) for case in chosen)
+    stats_text = composer.stats_line(years[-1] if years else None)
     ticker = Ticker(
         screen=screen,
         title=f"{settings.site_name} LED 屏" + (f"（{screen.title}）" if screen.title else ""),
         description=f"{settings.office}室外 LED 屏滚动播放的热线电话和办理情况",
         hotlines=tuple(composer.clean(n) for n in settings.hotlines),
         hotline_lines=tuple(composer.hotline_lines(settings.hotlines, settings.office, settings.hours)),
-        stats_text=composer.stats_line(years[-1] if years else None),
+        stats_text=stats_text,
+        definition_lines=tuple(composer.definition_lines(stats_text)),
         messages=messages,
         data_time=day_start(as_of, settings.timezone) if as_of else None,
     )

@@ -16,6 +16,7 @@ from feedgen.feed import FeedGenerator
 
 from hotline.dates import day_start
 from hotline.feeds.led.config import Screen
+from hotline.feeds.led.messages import shown_rates
 from hotline.model import PublicCase
 from hotline.site import urls
 
@@ -32,13 +33,15 @@ class Ticker:
     hotlines: tuple[str, ...]
     hotline_lines: tuple[str, ...]
     stats_text: str
+    definition_lines: tuple[str, ...]  # the formulas of the rates stats_text shows
     messages: tuple[tuple[PublicCase, str], ...]  # newest first
     data_time: dt.datetime | None  # the day the newest record was received or resolved (stats.as_of)
 
     @property
     def lines(self) -> list[str]:
-        """The lines of ticker.txt: hotline, figures, then the cases."""
-        return [*self.hotline_lines, *([self.stats_text] if self.stats_text else []), *(m for _, m in self.messages)]
+        """The lines of ticker.txt: hotline, figures and their definitions, then the cases."""
+        return [*self.hotline_lines, *([self.stats_text] if self.stats_text else []), *self.definition_lines,
+                *(m for _, m in self.messages)]
 
     @property
     def text_file(self) -> str:
@@ -80,6 +83,12 @@ def json_feed(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> dict:
             "hotlines": list(ticker.hotlines),
             "hotline_lines": list(ticker.hotline_lines),
             "stats_text": ticker.stats_text,
+            "definition_lines": list(ticker.definition_lines),
+            "definitions": [
+                {"key": d.key, "name": d.name, "formula": d.formula, "numerator": d.numerator,
+                 "denominator": d.denominator, "url": url(d.url)}
+                for d in shown_rates(ticker.stats_text)
+            ],
             "lines": ticker.lines,
             "max_chars": ticker.screen.max_chars,
             "charset": ticker.screen.charset,

@@ -1,4 +1,5 @@
-"""The ticker's lines for one screen: hotline, figures, then one per case.
+"""The ticker's lines for one screen: hotline, figures with the definitions
+of their rates, then one per case.
 
 A case message reads like 【已办结】浉河区大拱桥居民小区 管道损坏致停水
 市城管执法局办理 回访满意: place, the headline's first line, departments
@@ -20,6 +21,7 @@ from hotline.feeds.led.charset import PLACEHOLDER, to_charset
 from hotline.feeds.led.config import Screen
 from hotline.model import PublicCase
 from hotline.problems import ConfigError
+from hotline.stats.definitions import RATES, Definition
 from hotline.stats.figures import Row, percent
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 TAG = "【已办结】"
 ELLIPSIS = "…"
 HOTLINE_LABEL = "热线电话"
+DEFINITIONS_LABEL = "口径："
 RESULT_WORDS = {"satisfied": "回访满意", "basically_satisfied": "回访基本满意", "unsatisfied": "回访不满意"}
 # A run of digits and Latin letters with the marks that join them (3.5, 1,000,
 # 3C, 12:30, 98%): a cut never falls inside one.
@@ -121,6 +124,21 @@ class Composer:
             parts.pop()
         return cut(" ".join(parts), self.screen.max_chars)
 
+    def definition_lines(self, stats_text: str) -> list[str]:
+        """口径：回访率=回访接通÷办结 满意率=满意+基本满意÷回访接通: the formula of
+        each rate `stats_text` shows, on as few lines as the screen allows."""
+        parts = [self.clean(f"{d.name}={d.short}") for d in shown_rates(stats_text)]
+        if not parts:
+            return []
+        lines = [DEFINITIONS_LABEL]
+        for part in parts:
+            joined = lines[-1] + ("" if lines[-1] == DEFINITIONS_LABEL else " ") + part
+            if len(joined) <= self.screen.max_chars:
+                lines[-1] = joined
+            else:
+                lines.append(cut(part, self.screen.max_chars))
+        return lines
+
     def warn(self) -> None:
         """One warning per character that became the placeholder, naming the cases."""
         for char, ids in self.missing.items():
@@ -130,6 +148,11 @@ class Composer:
                 "可把这块屏的 CHARSET 设为 GBK，或在 REPLACE 中写替代文字（见 docs/led.md）。",
                 self.screen.name, char, ord(char), self.screen.charset.upper(), PLACEHOLDER, shown or "（非案件文字）",
             )
+
+
+def shown_rates(text: str) -> list[Definition]:
+    """The rates a line of figures names."""
+    return [d for d in RATES if d.name in text]
 
 
 def cut(text: str, limit: int) -> str:

@@ -91,6 +91,7 @@ def main() -> int:
     target, argv = sys.argv[1], sys.argv[2:]
     watch = Stopwatch()
     watch.wrap(generator, "load_cases", "读取案件 load_cases")
+    watch.wrap(generator, "load_state", "读取案件 load_state")
     watch.wrap(guard.Guard, "__init__", "隐私检查：建立自动机")
     watch.wrap(guard.Guard, "check", "隐私检查：逐个文件")
     watch.wrap(guard.Guard, "check_tree", "隐私检查：最后全树")

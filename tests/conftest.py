@@ -91,7 +91,7 @@ SLOW_MODULES = frozenset({
     "test_search_shards", "test_led_build", "test_injection", "test_cli_serve", "test_disclosure", "test_hostile_input",
     "test_privacy_spellings", "test_output_dir", "test_stats_build", "test_search", "test_import", "test_site",
     "test_build", "test_new", "test_open311", "test_display_modes", "test_deploy", "test_embed",
-    "test_bulletin_pdf",
+    "test_bulletin_pdf", "test_watch",
 })
 
 

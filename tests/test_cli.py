@@ -34,7 +34,7 @@ def test_main_help_lists_every_command_and_the_exit_codes(run):
 
 @pytest.mark.parametrize("argv, message", [
     ([], "缺少必需的参数：命令"),
-    (["chek"], "参数 命令：没有 'chek' 这一项（可选：'build', 'check', 'new', 'import', 'serve', 'column', 'deploy'）"),
+    (["chek"], "参数 命令：没有 'chek' 这一项（可选：'build', 'check', 'new', 'import', 'serve', 'watch', 'column', 'deploy'）"),
     (["check", "--strct"], "无法识别的参数：--strct"),
     (["import"], "缺少必需的参数：登记表"),
     (["serve", "--port", "八千"], "参数 --port：'八千' 不是有效的端口（应为 0 到 65535 之间的整数；0 表示任选一个空闲端口）"),

@@ -19,10 +19,10 @@ WAIT = 90  # seconds any one step may take on a slow machine
 
 
 class Serving:
-    """`hotline serve` in a subprocess; its output collected by a thread."""
+    """`hotline serve` (or another `verb`) in a subprocess; its output collected by a thread."""
 
-    def __init__(self, *argv):
-        self.process = subprocess.Popen([BIN / "hotline", "serve", *argv], cwd=ROOT, stdout=subprocess.PIPE,
+    def __init__(self, *argv, verb: str = "serve"):
+        self.process = subprocess.Popen([BIN / "hotline", verb, *argv], cwd=ROOT, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, env={**os.environ, "CI": "1"})
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -117,3 +117,33 @@ def test_an_address_this_computer_does_not_have_is_a_clear_error(tmp_path, bind)
     assert one_chinese_line(result.stderr) == (
         f"无法在 {bind}:0 上预览：这台电脑没有地址 {bind}（应为 127.0.0.1、0.0.0.0 这样的 IPv4 地址或本机的名字；请检查 --bind）"
     )
+
+
+def test_watch_rebuilds_a_case_edit_live_and_anything_else_in_full(tmp_path):
+    cases = write_cases(tmp_path / "cases", {"2013/01/a.yaml": make_case()})
+    out = tmp_path / "out"
+    watching = Serving("--cases", cases, "--output", out, verb="watch")
+    try:
+        watching.wait_for("正在监视改动")
+        assert "构建完成：读取 1 个案件" in watching.output
+        page = out / "cases/XY-2013-000042.html"
+        case = cases / "2013/01/a.yaml"
+
+        mark = len(watching.lines)
+        case.write_text(case.read_text("utf-8").replace("管道损坏致停水", "水管破裂致停水"), "utf-8")
+        watching.wait_for(r"构建完成（只更新了改动的案件）：用时 [0-9.]+ 秒", after=mark)
+        assert "水管破裂致停水" in page.read_text("utf-8")
+
+        mark = len(watching.lines)
+        case.write_text(case.read_text("utf-8").replace("何丽华", "孙丽华"), "utf-8")  # a caller's name: full
+        watching.wait_for("构建完成：读取 1 个案件", after=mark)
+        assert "孙女士" in page.read_text("utf-8")
+
+        mark = len(watching.lines)
+        (cases / "2013/01/b.yaml").write_text("id: [\n", "utf-8")
+        watching.wait_for("这次没有生成成功：已发布的仍是上一次成功生成的网站", after=mark)
+        assert "水管破裂致停水" in page.read_text("utf-8")
+    finally:
+        code = watching.stop()
+    assert code == 0 and "已停止。" in watching.output
+    assert "Traceback" not in watching.output

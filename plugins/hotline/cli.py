@@ -10,10 +10,10 @@ import argparse
 import re
 import sys
 
-from hotline.commands import build, check, column, deploy, importer, new, serve
+from hotline.commands import build, check, column, deploy, importer, new, serve, watch
 from hotline.problems import BuildFailed, HotlineError
 
-COMMANDS = (build, check, new, importer, serve, column, deploy)
+COMMANDS = (build, check, new, importer, serve, watch, column, deploy)
 
 # argparse's own English messages, in Chinese. Patterns match Python 3.11's wording.
 _MESSAGES = (

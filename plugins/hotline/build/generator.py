@@ -17,12 +17,13 @@ from hotline.feeds.search import index_search, write_search_page
 from hotline.feeds.sitemap import write_sitemap
 from hotline.fingerprint import fingerprint
 from hotline.load.cache import LoadCache
-from hotline.load.casedata import load_cases
+from hotline.load.casedata import load_state
 from hotline.model import CaseSet
 from hotline.problems import BuildFailed, report
 from hotline.settings import HotlineSettings
 from hotline.site import templating
 from hotline.site.render import render_site
+from hotline.stats.disclosure import site_statistics
 from hotline.stats.pages import write_statistics
 
 # Each output takes (cases, writer, settings) and writes its files; pages through `writer.render`.
@@ -41,37 +42,28 @@ class CaseGenerator(Generator):
     def generate_context(self) -> None:
         with stopping(self.build):
             self.hotline = HotlineSettings.from_pelican(self.settings)
-            cases, problems = load_cases(
+            cache = LoadCache(self.build.cache)
+            loaded, problems = load_state(
                 self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
-                cache=LoadCache(self.build.cache), processes=self.hotline.processes,
+                cache=cache, processes=self.hotline.processes,
             )
         if problems:
             self.build.abort()
             raise BuildFailed(report(problems), tuple(problems))
-        assert cases is not None  # load_cases gives no cases only with problems
-        self.cases: CaseSet = cases
+        assert loaded is not None  # load_state gives no state only with problems
+        self.build.loaded = loaded
+        self.build.code = cache.code
+        self.cases: CaseSet = loaded.cases
+        cases = self.cases
         self.build.guard_with(Guard(cases.private_values, cases.public_slugs()), values_key(cases.private_values))
         self.build.summary = Summary.of(cases)
         self.context.update(templating.common(self.hotline))  # Pelican's pages extend base.html too
 
     def generate_output(self, writer) -> None:
-        assert self.build.guard is not None  # generate_context set it; Pelican runs that first
-        out = SiteWriter(
-            Path(self.output_path), self.build.guard, self.context, templating.environment(self.env, self.hotline),
-            previous=self.build.previous, old_keys=self.build.old_keys, base_key=self._base_key(),
-            recheck=self.build.values != self.build.old_values, processes=self.hotline.processes,
-        )
-        done, total = 0, len(RENDER) + len(POST_BUILD)
-        with stopping(self.build):
-            for phase in (RENDER, POST_BUILD):
-                for write_outputs in phase:
-                    self.build.report("生成网页和数据", done, total)
-                    write_outputs(self.cases, out, self.hotline)
-                    done += 1
-            self.build.report("生成网页和数据", done, total)
-        self.build.written |= out.written
-        self.build.checked |= out.checked
-        self.build.keys = out.keys
+        self.pages_env = templating.environment(self.env, self.hotline)
+        self.base_key = self._base_key()
+        self.build.generator = self
+        write_outputs(self.build, self.cases, self.output_path, self.context, self.pages_env, self.hotline, self.base_key)
 
     def _base_key(self) -> str:
         """What every output depends on: templates, settings and our code."""
@@ -81,3 +73,27 @@ class CaseGenerator(Generator):
         pelican = {k: self.settings.get(k) for k in ("SITENAME", "RELATIVE_URLS", "TIMEZONE", "PAGE_URL")}
         same_output = dataclasses.replace(self.hotline, processes=1)  # how many processes write does not matter
         return fingerprint(same_output, pelican, [(str(p), p.read_bytes()) for p in files])
+
+
+def write_outputs(
+    build: Build, cases: CaseSet, root: Path | str, context: dict, env, hotline: HotlineSettings, base_key: str
+) -> None:
+    """Every output made from `cases`, into `root` (the staging directory of `build`)."""
+    assert build.guard is not None  # set when the cases were read
+    out = SiteWriter(
+        Path(root), build.guard, context, env, previous=build.previous, old_keys=build.old_keys, base_key=base_key,
+        recheck=build.values != build.old_values, processes=hotline.processes,
+    )
+    done, total = 0, len(RENDER) + len(POST_BUILD)
+    with stopping(build):
+        # Worked out once, before the pages are shared out to other processes, and kept beside the output.
+        site_statistics(cases, hotline, build.cache.parent / "statistics.pickle", build.code)
+        for phase in (RENDER, POST_BUILD):
+            for write in phase:
+                build.report("生成网页和数据", done, total)
+                write(cases, out, hotline)
+                done += 1
+        build.report("生成网页和数据", done, total)
+    build.written |= out.written
+    build.checked |= out.checked
+    build.keys = out.keys

@@ -193,15 +193,18 @@ class Guard:
         self._check_name(path, scope)
         self._check_content(path, data, scope)
 
-    def check_tree(self, root: Path, skip: Collection[str] = frozenset()) -> None:
+    def check_tree(self, root: Path, skip: Collection[str] = frozenset(), skip_names: bool = False) -> None:
         """Check every file name under `root` and every file not in `skip`
-        (relative posix paths already checked when they were written)."""
+        (relative posix paths already checked when they were written);
+        with `skip_names`, the names of those are not checked again either."""
         for directory, dirnames, filenames in os.walk(root):
             base = Path(directory).relative_to(root)
             for name in dirnames:
                 self._check_name((base / name).as_posix(), None)
             for name in filenames:
                 rel = (base / name).as_posix()
+                if skip_names and rel in skip:
+                    continue
                 self._check_name(rel, None)
                 full = root / rel
                 if rel not in skip and full.is_file():

@@ -27,6 +27,7 @@ from hotline.problems import BuildFailed, HotlineError
 from hotline.settings import HotlineSettings, read_file
 
 if TYPE_CHECKING:
+    from hotline.load.casedata import Loaded
     from hotline.model import CaseSet
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -76,6 +77,12 @@ class Build:
         self.values = ""  # fingerprint of the private values this build guards against
         self.summary: Summary | None = None
         self.progress: Progress | None = None  # set by `hotline build` to show progress
+        # What the case generator worked out, for `hotline watch` (build/live.py) to keep.
+        self.loaded: Loaded | None = None
+        self.generator: Any = None
+        self.code = ""  # fingerprint of the code, for what is kept beside the output
+        self.carried: set[str] = set()  # files linked from the published site unchanged and unread (`carry_over`)
+        self.live = False  # a live rebuild (build/live.py), which carries files over
         self._held = ExitStack()
 
     def report(self, stage: str, done: int, total: int) -> None:
@@ -98,7 +105,9 @@ class Build:
             if self.guard is None:
                 raise BuildFailed("构建没有读取案件（插件 hotline 的生成器没有运行），已发布的网站保持不变。")
             self.report("检查输出", 0, 1)
-            self.guard.check_tree(self.staging, self.checked)
+            # A live rebuild read every name it wrote; the others are the published
+            # site's, read against the same private values.
+            self.guard.check_tree(self.staging, self.checked | self.carried, skip_names=self.live)
             self.report("检查输出", 1, 1)
             self._link_unchanged()
             manifest = write_manifest(self.staging, self.final)  # last: it vouches for all the rest
@@ -121,6 +130,19 @@ class Build:
             os.replace(tmp, self.manifest)
         except OSError:
             pass
+
+    def carry_over(self, files: set[str]) -> None:
+        """Link `files` (relative paths) from the published site into staging
+        as they are: what a live rebuild does not make again (Pelican's pages
+        and static files). The guard read them when they were made, against
+        the same private values, so they are not read again."""
+        assert self.previous is not None, "a live rebuild has a published site"
+        for rel in sorted(files):
+            target = self.staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.previous / rel, target)
+        self.carried |= files
+        self.live = True
 
     def guard_with(self, guard: Guard, values_key: str) -> None:
         """Use `guard`; `values_key` fingerprints its private values."""

@@ -1,10 +1,11 @@
 """`hotline serve`: build, preview on this computer, rebuild on every change.
 
 Pelican's own pieces: its HTTP handler (`ComplexHTTPRequestHandler`, which
-finds `x.html` for `/x`), its server class and its change filter
-(`FileChangeFilter`, which honours IGNORE_FILES). Unlike `pelican -lr` it
-also watches the cases directory, and a failed rebuild keeps the last good
-site (our builds publish atomically) while the problems are printed.
+finds `x.html` for `/x`) and its server class. The build-and-rebuild loop
+is `hotline watch`'s (commands/watch.py): unlike `pelican -lr` it also
+watches the cases directory, rebuilds after a case edit only what changed,
+and a failed rebuild keeps the last good site (our builds publish
+atomically) while the problems are printed.
 """
 
 from __future__ import annotations
@@ -12,25 +13,17 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
-import queue
 import signal
 import socket
-import sys
 import threading
-import time
-from pathlib import Path
 
-import watchfiles
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
-from pelican.utils import FileChangeFilter
 
 from hotline.build.outputdir import check_output
-from hotline.commands.build import build_site, summary
 from hotline.commands.casefile import ascii_number
 from hotline.commands.site import add_site_arguments, load, overrides, settings_file
-from hotline.load.records import display_name
+from hotline.commands.watch import follow
 from hotline.problems import BuildFailed
-from hotline.settings import HotlineSettings
 
 
 def add_parser(sub) -> None:
@@ -66,25 +59,18 @@ def run(args: argparse.Namespace) -> int:
         raise BuildFailed(f"无法在 {args.bind}:{args.port} 上预览：{_bind_error(e, args.bind, args.port)}") from None
     on_term = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    changes: queue.Queue[set] = queue.Queue()
-    stop = threading.Event()
-    watch = (watched(settings, hotline, config), FileChangeFilter(settings["IGNORE_FILES"]), stop, changes)
-    threading.Thread(target=_watch, args=watch, daemon=True).start()  # before the first build: miss nothing
-    try:
-        rebuild(config, extra)
-        host, port = server.server_address[:2]
+    host, port = server.server_address[:2]
+
+    def ready() -> None:
         print(f"预览网址：http://{host}:{port}/  （修改后自动重新生成；按 Ctrl-C 停止）", flush=True)
-        while True:
-            changed = _next(changes)
-            names = sorted({display_name(Path(path)) for _, path in changed})
-            print(f"\n有改动：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}，重新生成……", flush=True)
-            rebuild(config, extra)
+
+    try:
+        follow(settings, hotline, config, extra, ready, kept="预览的")
     except KeyboardInterrupt:
         print("\n已停止预览。", flush=True)
     finally:
         on_int = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stop.set()
         server.shutdown()
         server.server_close()
         signal.signal(signal.SIGINT, on_int)
@@ -102,46 +88,6 @@ def _bind_error(error: OSError, bind: str, port: int) -> str:
     if error.errno in (errno.EACCES, errno.EPERM):
         return f"没有权限使用端口 {port}（1024 以下的端口只有管理员能用）；{other_port}"
     return f"系统拒绝了（错误号 {error.errno}）；{other_port}，或检查 --bind"
-
-
-def _watch(paths: list[Path], only: FileChangeFilter, stop: threading.Event, changes: queue.Queue) -> None:
-    for found in watchfiles.watch(*paths, watch_filter=only, stop_event=stop, debounce=400, raise_interrupt=False):
-        changes.put(found)
-
-
-def _next(changes: queue.Queue) -> set:
-    """The next changes, with any that came in meanwhile (one rebuild for all)."""
-    while True:
-        try:
-            found = changes.get(timeout=0.5)  # a timeout keeps Ctrl-C working
-            break
-        except queue.Empty:
-            continue
-    while not changes.empty():
-        found |= changes.get()
-    return found
-
-
-def watched(settings: dict, hotline: HotlineSettings, config: Path) -> list[Path]:
-    """What a rebuild depends on: settings, cases, pages (content) and theme."""
-    paths = [config.resolve(), hotline.cases_path, Path(settings["PATH"]), Path(settings["THEME"])]
-    return [p for p in dict.fromkeys(paths) if p.exists()]
-
-
-def rebuild(config: Path, extra: dict) -> bool:
-    """One build; on failure the problems are printed and the last good site stays."""
-    start = time.monotonic()
-    try:
-        build = build_site(config, extra)
-    except BuildFailed as e:
-        print(e.code, file=sys.stderr, flush=True)
-    except Exception as e:  # a theme or page being edited: say so and keep serving
-        print(f"生成出错：{type(e).__name__}: {e}", file=sys.stderr, flush=True)
-    else:
-        print(summary(build, time.monotonic() - start), flush=True)
-        return True
-    print("这次没有生成成功：预览的仍是上一次成功生成的网站。改好后保存，会自动重新生成。", file=sys.stderr, flush=True)
-    return False
 
 
 def _interrupt(signum, frame) -> None:

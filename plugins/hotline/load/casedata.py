@@ -8,9 +8,11 @@ the output guard needs; the raw records die here.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import ahocorasick
@@ -32,27 +34,34 @@ UNPUBLISHED_TEXT_MIN = 8  # unpublished text this long is looked for by the guar
 PRIVATE_KEYS = ("caller", "redact")  # top-level keys whose positions are not kept
 
 
-def load_cases(
+def load_cases(cases_dir: Path, tz: ZoneInfo, **options: Any) -> tuple[CaseSet | None, list[Problem]]:
+    """Read every case under `cases_dir`: `load_state`'s cases, or None and all problems."""
+    loaded, problems = load_state(cases_dir, tz, **options)
+    return (loaded.cases if loaded else None), problems
+
+
+def load_state(
     cases_dir: Path,
     tz: ZoneInfo,
     progress: Callable[[int, int], None] | None = None,
     cache: LoadCache | None = None,
     processes: int = 1,
     positions: bool = False,
-) -> tuple[CaseSet | None, list[Problem]]:
+) -> tuple[Loaded | None, list[Problem]]:
     """Read every case under `cases_dir`; None and all problems if any.
 
     `progress(done, total)` is called as case files are read. With a `cache`,
     files whose bytes did not change since the last build are not read again.
     Files are read, and records anonymised, by `processes` processes.
     `positions`: also keep where each published case's fields are (for `hotline check`).
+    What it worked out is kept (`Loaded`) for `hotline watch`.
     """
     cache = cache or LoadCache(None)
     cases_dir = Path(cases_dir)
     if not cases_dir.is_dir():
         return None, [Problem(str(cases_dir), 0, "", "案件目录不存在（请检查 CASES_PATH 或 --cases）")]
     registries, problems = load_registries(cases_dir)
-    records: list[Record] = []
+    records: dict[Path, Record] = {}
     paths = case_files(cases_dir)
     context = fingerprint(str(tz), registries and (registries.departments, registries.categories, registries.districts),
                           os.getcwd(), positions)
@@ -70,15 +79,64 @@ def load_cases(
 
         record, found = cache.get(key, read_one)
         if record:
-            records.append(record)
+            records[path] = record
             cache.keys[record.id] = key
         problems += found
-    problems += _duplicate_ids(records)
+    problems += _duplicate_ids(list(records.values()))
     if problems or registries is None:
         return None, problems
-    result = _public(records, registries, cache, processes, positions)
+    anonymiser = Anonymiser(records.values(), registries)
+    public = _anonymised(list(records.values()), anonymiser, cache, processes)
     cache.save()
-    return result, []
+    loaded = Loaded(cases_dir, tz, registries, records, anonymiser, public, positions)
+    return loaded, []
+
+
+@dataclass
+class Loaded:
+    """A loaded cases directory: its records (PRIVATE), the anonymiser built
+    from them, each published record's public form, and the `CaseSet` they make.
+    `hotline watch` keeps it to apply an edit of one case without reading
+    the others again (`edited`)."""
+
+    cases_dir: Path
+    tz: ZoneInfo
+    registries: Registries
+    records: dict[Path, Record]  # by file, in file order
+    anonymiser: Anonymiser
+    public: dict[str, tuple[PublicCase, list[PrivateValue]]]  # by id, published records only
+    positions: bool = False
+    cases: CaseSet = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cases = _case_set(list(self.records.values()), self.registries, self.public, self.positions)
+
+    def edited(self, paths: Collection[Path]) -> Loaded | None:
+        """This state after the case files `paths` (each read before) changed,
+        or None when the edit needs a full load: a file with problems, or a
+        record whose id, publication or private values (callers, redact) changed,
+        which every other record's anonymisation and the guard depend on."""
+        records = dict(self.records)
+        public = dict(self.public)
+        for path in paths:
+            old = self.records[path]
+            record, problems = _read_case(path, self.registries, self.tz, self.positions)
+            if problems or record is None or not (old.published and record.published) or _privacy(old) != _privacy(record):
+                return None
+            records[path] = record
+            public[record.id] = self.anonymiser.anonymise(record)
+            if _values(public[record.id][1]) != _values(self.public[record.id][1]):
+                return None  # the text now says a number or an address it did not say before
+        return Loaded(self.cases_dir, self.tz, self.registries, records, self.anonymiser, public, self.positions)
+
+
+def _privacy(record: Record) -> tuple:
+    """What of a record the anonymiser and its private values are made from."""
+    return record.id, record.caller_key, repr(record.callers), record.redact
+
+
+def _values(values: list[PrivateValue]) -> list[tuple]:
+    return sorted((v.value, v.case_id, v.field, v.kind, v.strong) for v in values)
 
 
 def _read_case(
@@ -112,20 +170,32 @@ def _duplicate_ids(records: list[Record]) -> list[Problem]:
     return problems
 
 
-def _public(records: list[Record], registries: Registries, cache: LoadCache, processes: int, positions: bool) -> CaseSet:
+def _anonymised(
+    records: list[Record], anonymiser: Anonymiser, cache: LoadCache, processes: int
+) -> dict[str, tuple[PublicCase, list[PrivateValue]]]:
+    """The public form and private values of each published record, by id."""
     published = [r for r in records if r.published]
-    named = {r.district for r in published if r.district is not None}  # a published record always has one
-    districts = tuple(d for d in registries.districts if d in named)
-    anonymiser = Anonymiser(records, registries)
     keys = {r.id: (cache.keys.get(r.id), anonymiser.key) for r in published}
     fresh = [r for r in published if not cache.has(keys[r.id])]
     anonymised = dict(zip((r.id for r in fresh), map_forked(anonymiser.anonymise, fresh, processes), strict=False))
-    cases, values = [], []
+    public = {}
     for record in published:
         def anonymise(record: Record = record) -> tuple[PublicCase, list[PrivateValue]]:
             return anonymised.pop(record.id, None) or anonymiser.anonymise(record)
 
-        case, private = cache.get(keys[record.id], anonymise)
+        public[record.id] = cache.get(keys[record.id], anonymise)
+    return public
+
+
+def _case_set(
+    records: list[Record], registries: Registries, public: dict[str, tuple[PublicCase, list[PrivateValue]]], positions: bool
+) -> CaseSet:
+    published = [r for r in records if r.published]
+    named = {r.district for r in published if r.district is not None}  # a published record always has one
+    districts = tuple(d for d in registries.districts if d in named)
+    cases, values = [], []
+    for record in published:
+        case, private = public[record.id]
         cases.append(case)
         values += private
     for record in records:

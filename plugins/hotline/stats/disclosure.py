@@ -33,11 +33,15 @@ shown, and orders use what is shown (`stats.sort_count`).
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hotline.fingerprint import fingerprint
 from hotline.stats import definitions
 from hotline.stats.figures import Figures, Rates, Row, Statistics, Tally, statistics
 
@@ -383,13 +387,57 @@ def _rebuild(stats: Statistics, show: Callable[[Figures], Shown]) -> Statistics:
 _last: list = []  # [(cases, deadline_days, min_cell), statistics]: the last build's
 
 
-def site_statistics(cases: CaseSet, settings: HotlineSettings) -> Statistics:
+def site_statistics(cases: CaseSet, settings: HotlineSettings, store: Path | None = None, code: str = "") -> Statistics:
     """The published statistics of a build's records, worked out once for
     every output that shows them (pages, bulletins, stats.json, home page,
-    LED screens)."""
+    LED screens).
+
+    Withholding (`suppress`) is the costly part and depends only on the
+    counts: `store`, a file beside the output (never in it), keeps the last
+    counts' fingerprint and their published statistics, so a rebuild whose
+    counts did not change (a text edit) does not work them out again;
+    `code` fingerprints the code that worked them out.
+    """
     if _last and _last[0][0] is cases and _last[0][1:] == (settings.deadline_days, settings.min_cell):
         return _last[1]
-    tallied = Tally(cases.facts, settings.deadline_days)
-    result = suppress(statistics(tallied, cases.registries, cases.districts), settings.min_cell)
+    counted = statistics(Tally(cases.facts, settings.deadline_days), cases.registries, cases.districts)
+    key = fingerprint(counted, settings.min_cell, code)
+    result = _stored(store, key)
+    if result is None:
+        result = suppress(counted, settings.min_cell)
+        _store(store, key, result)
     _last[:] = [(cases, settings.deadline_days, settings.min_cell), result]
     return result
+
+
+_solved: dict[str, Statistics] = {}  # the last counts' fingerprint -> their published statistics
+
+
+def _stored(store: Path | None, key: str) -> Statistics | None:
+    """The published statistics of the counts `key`, from the last build in
+    this process or from `store`; None if neither has them."""
+    if key in _solved:
+        return _solved[key]
+    if store is None:
+        return None
+    try:
+        with open(store, "rb") as f:
+            stored_key, result = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None  # no store yet, or one of other code: worked out again
+    return result if stored_key == key else None
+
+
+def _store(store: Path | None, key: str, result: Statistics) -> None:
+    """Remember `result` for the counts `key`; a failure to write only costs time."""
+    _solved.clear()
+    _solved[key] = result
+    if store is None:
+        return
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, store)
+    except OSError:
+        pass

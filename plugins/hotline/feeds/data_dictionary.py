@@ -60,4 +60,4 @@ def readme(settings: HotlineSettings) -> str:
     ]
     for i, c in enumerate(COLUMNS, 1):
         lines += ["", f"{i}. {c.name}", f"   类型：{c.type}", f"   含义：{c.meaning}", f"   示例：{c.example}"]
-    return "\ufeff" + "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"

@@ -1,9 +1,9 @@
 /* The <script> embed of the hotline's widgets (docs/embed.md). A host page
    gives each widget an element naming the widget's data file, with a link
-   for readers without JavaScript, and loads this script once or more:
+   for readers without JavaScript, and loads this script (theme/js/embed.js)
+   once or more; docs/embed.md and the site's embed page give the code:
 
-     <div data-hotline-embed="https://…/embed/data/latest.js"><a href="https://…/embed/latest.html">…</a></div>
-     <script src="https://…/theme/js/embed.js" async></script>
+     <div data-hotline-embed="…/embed/data/latest.js"><a href="…/embed/latest.html">…</a></div>
 
    A data file is a script calling HotlineEmbed.receive({...}) with the
    widget as JSON, so another origin may load it without any header from

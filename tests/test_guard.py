@@ -282,3 +282,27 @@ def test_no_false_alarm_from_chart_coordinates_or_decimal_fractions():
 @pytest.mark.parametrize("cut", ["1383761204", "+86 138 3761 204", "41150219870315452"])
 def test_a_long_number_missing_its_last_digit_is_a_leak(guard: Guard, cut: str) -> None:
     assert leak(guard, f"<p>电话 {cut}。</p>").field in ("caller.phone", "caller.id_number")
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ["0086-135-4503-7010", "135-4503-7010", "+86-135-4503-7010", "86-13545037010", "135 4503 7010", "13545037010"],
+)
+def test_a_mobile_has_no_extension_to_drop(declared: str) -> None:
+    """Seen at 90,000 cases: 0086-135-4503-7010 was also taken for a landline
+    0086-135-4503 with extension 7010, so the page counter 第 135/4503 页 stopped the build."""
+    from hotline.privacy.private import caller_values
+
+    guard = Guard(caller_values({"name": "苏燕云", "phone": declared}, CASE, "caller"))
+    for counter in ("第 135/4503 页", "135-4503", "共 1354503 件", "4503-7010"):
+        guard.check("cases/page/135.html", counter)
+    for written in ("13545037010", "135 4503 7010", "135-4503-7010", "+86 135 4503 7010", "1354503701"):
+        assert leak(guard, f"电话 {written}", "cases/page/135.html").field == "caller.phone"
+
+
+def test_a_landline_still_has_its_extension_and_area_code_dropped() -> None:
+    from hotline.privacy.private import caller_values
+
+    guard = Guard(caller_values({"phone": "0376-6221234转801"}, CASE, "caller"))
+    for written in ("0376-6221234", "6221234", "622 1234", "03766221234"):
+        assert leak(guard, f"电话 {written}").field == "caller.phone"

@@ -56,6 +56,8 @@ _NOT_ID_CHAR = re.compile(r"[^0-9X]")
 
 
 _AREA_CODE = re.compile(r"(?:0|86|0086)[0-9]{2,3}")
+# The digits of a mobile, with or without the country code (+86, 0086).
+_MOBILE_KEY = re.compile(r"(?:0086|86)?1[3-9][0-9]{9}")
 
 
 def public_number_owner(key: str, public: dict[str, str]) -> str | None:
@@ -183,7 +185,10 @@ def phone_numbers(text: str) -> list[str]:
 
 def landline_forms(number: str) -> list[str]:
     """A landline as it is also written: without its extension, without its
-    area code (0376-6221234转801 -> 0376-6221234, 6221234)."""
+    area code (0376-6221234转801 -> 0376-6221234, 6221234). A mobile has
+    neither: 0086-135-4503-7010 does not end in an extension 7010."""
+    if _MOBILE_KEY.fullmatch(number_key(number)):
+        return []
     short = _EXTENSION.sub("", number)
     local = _AREA_CODE_PART.sub("", short)
     return [n for n in dict.fromkeys((short, local)) if n != number and len(number_key(n)) >= MIN_NUMBER]

@@ -115,7 +115,8 @@ def test_pelican_itself_says_a_bad_timezone_in_one_line_before_reading_pages(tmp
     ({"HOTLINE": '{"TIMEZONE": "Asia/Shanghai"}'}, "设置错误：HOTLINE 中未知的设置项 TIMEZONE（可用：COLUMN_HEADLINE_WIDTH, COLUMN_OFFICE, "
      "COLUMN_REPORTER, DATA_LICENCE, DATA_LICENCE_URL, DEADLINE_DAYS, DEPLOY_KEEP, DEPLOY_SSH_KEY, DEPLOY_SSH_OPTIONS, DEPLOY_SSH_PORT, "
      "DEPLOY_TARGET, HOTLINES, "
-     "HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PDF, PER_PAGE, PROCESSES, SEARCH）"),
+     "HOURS, LED_SCREENS, MIN_CELL, MIN_SAMPLE, OFFICE, PDF, PER_PAGE, PROCESSES, SEARCH, SITEMAP_MAX_BYTES, "
+     "SITEMAP_MAX_URLS）"),
     ({"HOTLINE": '{"DEPLOY_TARGET": "www.example.gov.cn/srv"}'}, "设置错误：HOTLINE['DEPLOY_TARGET'] “www.example.gov.cn/srv” 不是有效的"
      "发布目标（应为 用户@服务器:/绝对路径，如 deploy@www.example.gov.cn:/srv/hotline；路径里不能有 ..，也不能是根目录 /）"),
     ({"HOTLINE": '{"DEPLOY_KEEP": 1}'}, "设置错误：HOTLINE['DEPLOY_KEEP'] 应为 2 到 100 之间的整数（现为 1）"),

@@ -81,24 +81,47 @@ def test_without_siteurl_no_sitemap_but_robots(tmp_path):
     assert (site / "robots.txt").read_text("utf-8") == "User-agent: *\nDisallow: /pagefind/\n\n"
 
 
-def test_many_pages_are_split_under_a_sitemap_index(tmp_path, monkeypatch):
-    monkeypatch.setattr(sitemap, "MAX_URLS", 2)
-    for name in ("index.html", "a.html", "b/index.html", "c & d.html", "pagefind/x.html"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("<html></html>", "utf-8")
-    settings = HotlineSettings(cases_path=tmp_path, timezone=None, site_url="https://h.example.cn")
-    out = SiteWriter(tmp_path, Guard([]), {})
-    sitemap.write_sitemap(SimpleNamespace(cases=()), out, settings)
-    index = etree.parse(str(tmp_path / "sitemap.xml")).getroot()
+def sitemap_locs(path: Path) -> list[str]:
+    return [loc.text for loc in etree.parse(str(path)).getroot().iter("{%s}loc" % NS["s"])]
+
+
+def test_a_site_past_the_url_limit_gets_a_sitemap_index(tmp_path, urls):
+    """The same site with at most 3 URLs a file: an index of files that hold
+    every URL once, in order; set back to the default, the parts are gone."""
+    site = build(tmp_path, SITEURL=SITE_URL, HOTLINE={"SITEMAP_MAX_URLS": 3})
+    index = etree.parse(str(site / "sitemap.xml")).getroot()
     assert index.tag == "{%s}sitemapindex" % NS["s"]
-    parts = [loc.text for loc in index.iter("{%s}loc" % NS["s"])]
-    assert parts == [f"https://h.example.cn/sitemap-{n}.xml" for n in (1, 2)]
+    count = -(-len(urls) // 3)
+    assert sitemap_locs(site / "sitemap.xml") == [f"{SITE_URL}/sitemap-{n}.xml" for n in range(1, count + 1)]
     found = []
-    for n in (1, 2):
-        root = etree.parse(str(tmp_path / f"sitemap-{n}.xml")).getroot()
-        found += [loc.text for loc in root.iter("{%s}loc" % NS["s"])]
-    assert found == ["https://h.example.cn/", "https://h.example.cn/a.html",
-                     "https://h.example.cn/b/", "https://h.example.cn/c%20%26%20d.html"]
+    for n in range(1, count + 1):
+        part = sitemap_locs(site / f"sitemap-{n}.xml")
+        assert 1 <= len(part) <= 3
+        found += part
+    assert found == list(urls)
+    assert "Sitemap: https://12345.example.gov.cn/xy/sitemap.xml" in (site / "robots.txt").read_text("utf-8")
+    build(tmp_path, SITEURL=SITE_URL)
+    assert sitemap_locs(site / "sitemap.xml") == list(urls)
+    assert not list(site.glob("sitemap-*.xml"))
+
+
+def test_a_site_past_the_byte_limit_is_split_too(tmp_path, urls):
+    site = build(tmp_path, SITEURL=SITE_URL, HOTLINE={"SITEMAP_MAX_BYTES": 1000})
+    parts = sorted(site.glob("sitemap-*.xml"))
+    assert len(parts) >= 2
+    assert all(p.stat().st_size <= 1000 for p in parts)
+    assert [loc for p in sorted(parts, key=lambda p: int(p.stem.split("-")[1])) for loc in sitemap_locs(p)] == list(urls)
+
+
+def test_a_url_longer_than_the_byte_limit_still_gets_its_own_file():
+    (only,) = sitemap.urlsets([sitemap.url_line("https://h.example.cn/" + "a" * 2000, None)], 10, 1000)
+    assert only.count("<url>") == 1
+
+
+@pytest.mark.parametrize(("name", "value"), [("SITEMAP_MAX_URLS", 50_001), ("SITEMAP_MAX_URLS", 0), ("SITEMAP_MAX_BYTES", 999)])
+def test_sitemap_limits_stay_within_the_protocol(name, value):
+    with pytest.raises(ConfigError, match=name):
+        HotlineSettings.from_pelican({"HOTLINE": {name: value}})
 
 
 @pytest.mark.parametrize("value", ["12345.example.gov.cn", "/xy", "https://", "ftp://h.example.cn"])

@@ -87,6 +87,9 @@ class HotlineSettings:
     deploy_ssh_port: int = option(int, 22, "服务器的 SSH 端口", lowest=1, highest=65535)
     deploy_ssh_options: tuple[str, ...] = option(tuple, (), "另加给 ssh 的 -o 选项，如 ['UserKnownHostsFile=/srv/known_hosts']")
     deploy_keep: int = option(int, 3, "服务器上保留最近几个版本（至少 2，才能回退）", lowest=2, highest=100)
+    # The sitemap protocol's limits are 50,000 URLs and 50 MB (uncompressed) per file.
+    sitemap_max_urls: int = option(int, 50_000, "每个网站地图文件最多几个网址；超过就拆成几个文件和一个索引", lowest=1, highest=50_000)
+    sitemap_max_bytes: int = option(int, 50 * 1024 * 1024, "每个网站地图文件最多多少字节", lowest=1_000, highest=50 * 1024 * 1024)
 
     @property
     def office_in_column(self) -> str:

@@ -28,7 +28,6 @@ from hotline.site import urls
 log = logging.getLogger(__name__)
 
 SITEMAP = "sitemap.xml"
-MAX_URLS = 50_000  # per sitemap file, by the protocol; more go into sitemap-N.xml
 NOT_PAGES = ("pagefind/", "theme/", "embed/")  # search bundle, theme files and widgets for other sites are not pages
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -46,14 +45,29 @@ def page_url(site_url: str, relpath: str) -> str:
     return f"{site_url}/{quote(path)}"
 
 
-def urlset(entries: list[tuple[str, str | None]]) -> str:
-    """A <urlset> of (url, lastmod or None)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{_NS}">']
-    for url, lastmod in entries:
-        modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{escape(url)}</loc>{modified}</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+_URLSET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">\n'
+_URLSET_TAIL = "</urlset>\n"
+
+
+def url_line(url: str, lastmod: str | None) -> str:
+    modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+    return f"<url><loc>{escape(url)}</loc>{modified}</url>\n"
+
+
+def urlsets(lines: list[str], max_urls: int, max_bytes: int) -> list[str]:
+    """The <urlset> files holding these <url> lines, each within both limits."""
+    files: list[str] = []
+    chunk: list[str] = []
+    size = len(_URLSET_HEAD) + len(_URLSET_TAIL)
+    for line in lines:
+        grown = size + len(line.encode())
+        if chunk and (len(chunk) == max_urls or grown > max_bytes):
+            files.append(_URLSET_HEAD + "".join(chunk) + _URLSET_TAIL)
+            chunk, grown = [], len(_URLSET_HEAD) + len(_URLSET_TAIL) + len(line.encode())
+        chunk.append(line)
+        size = grown
+    files.append(_URLSET_HEAD + "".join(chunk) + _URLSET_TAIL)
+    return files
 
 
 def sitemap_index(urls: list[str]) -> str:
@@ -73,7 +87,8 @@ def robots_txt(settings: HotlineSettings, has_sitemap: bool) -> str:
 
 
 def write_sitemap(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
-    """Write sitemap.xml (split past 50,000 pages) and robots.txt.
+    """Write sitemap.xml and robots.txt. Past SITEMAP_MAX_URLS pages or
+    SITEMAP_MAX_BYTES, sitemap.xml is an index of sitemap-1.xml, sitemap-2.xml …
 
     Runs after every output that writes HTML (build/generator.py's POST_BUILD)."""
     if not settings.site_url:
@@ -82,13 +97,13 @@ def write_sitemap(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) ->
         out.write("robots.txt", robots_txt(settings, has_sitemap=False))
         return
     modified = {urls.case_url(c): c.resolved_at.date().isoformat() for c in cases.cases}
-    entries = [(page_url(settings.site_url, p), modified.get(p)) for p in pages(out.root)]
-    chunks = [entries[i : i + MAX_URLS] for i in range(0, len(entries), MAX_URLS)] or [[]]
-    if len(chunks) == 1:
-        out.write(SITEMAP, urlset(chunks[0]))
+    lines = [url_line(page_url(settings.site_url, p), modified.get(p)) for p in pages(out.root)]
+    files = urlsets(lines, settings.sitemap_max_urls, settings.sitemap_max_bytes)
+    if len(files) == 1:
+        out.write(SITEMAP, files[0])
     else:
-        names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
-        for name, chunk in zip(names, chunks, strict=False):
-            out.write(name, urlset(chunk))
+        names = [f"sitemap-{n}.xml" for n in range(1, len(files) + 1)]
+        for name, text in zip(names, files, strict=True):
+            out.write(name, text)
         out.write(SITEMAP, sitemap_index([f"{settings.site_url}/{name}" for name in names]))
     out.write("robots.txt", robots_txt(settings, has_sitemap=True))

@@ -21,8 +21,9 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/hotline serve
 
+# One worker per core; each test module stays on one worker, so its built site is shared by its tests.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # ruff (pycodestyle, pyflakes, bugbear, import order) and mypy, as pyproject.toml sets them: 0 findings.
 lint: $(STAMP)
@@ -31,7 +32,7 @@ lint: $(STAMP)
 
 # The quick part of the suite while editing: no browser, no slow module (conftest.py).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not browser and not slow" $(PYTEST_ARGS)
 
 # Our build against plain Pelican and Hugo at 10,000 cases, 3 repetitions (bench/run.py -h).
 bench: $(STAMP)

@@ -95,6 +95,9 @@ def test_an_edit_reindexes_its_year_only(site):
     assert "cases/XY-2013-000002.html" in changed
     assert index_files(changed) and all(p.startswith("pagefind/2013/") for p in index_files(changed)), changed
     assert "pagefind/2013/hotline-pages.txt" in changed
+    reread = {p for p in site.guarded if p.startswith("pagefind/")}
+    assert reread and reread <= changed  # the shard's files that came out as published were read when they were made
+    assert len(reread) < len(index_files(first)) / 2
     fragments = [gzip.decompress(p.read_bytes()).decode().replace("\u200b", "")
                  for p in (site.out / "pagefind/2013/fragment").iterdir()]
     assert any("严重影响居民正常生活" in f for f in fragments)

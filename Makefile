@@ -34,9 +34,10 @@ lint: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not browser and not slow" $(PYTEST_ARGS)
 
-# Our build against plain Pelican and Hugo at 10,000 cases, 3 repetitions (bench/run.py -h).
+# Our build (with and without search) against plain Pelican, Hugo and Hugo + Pagefind at
+# 10,000 cases, 3 repetitions; the table goes into bench/README.md (bench/run.py -h).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --readme $(BENCH_ARGS)
 
 clean:
 	rm -rf output .output.* $(VENV)

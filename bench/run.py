@@ -1,21 +1,26 @@
-"""The benchmark: our build against plain Pelican and Hugo on the same cases.
+"""The benchmark: our build against plain Pelican, Hugo and Hugo + Pagefind on the same cases.
 
-    make bench                                   # N=10,000, 3 repetitions
+    make bench                                   # N=10,000, 3 repetitions, table into bench/README.md
     .venv/bin/python bench/run.py -n 2000 --reps 1
     .venv/bin/python bench/run.py --quick        # N=300, 1 repetition
-    .venv/bin/python bench/run.py -n 100000 --reps 1 --only ours-cold
+    .venv/bin/python bench/run.py -n 100000 --reps 1 --only ours-cold,ours-nosearch
 
 One run generates a case set (bench/generate.py), writes the same cases as
 Markdown articles for Pelican and Hugo (from the public `PublicCase`
 objects only), then measures each command in its own process, several
 repetitions, interleaved, and reports medians:
 
-  ours-cold   `hotline build` into an empty output, its caches removed
+  ours-nosearch-cold   `hotline build` without the site search (HOTLINE
+              SEARCH False), into an empty output, its caches removed
+  ours-cold   `hotline build` as configured (with the site search), cold
   ours-noop   the same again, nothing changed
   ours-edit   after changing one word in one published case's complaint
   pelican-cold / pelican-edit   Pelican 4.12, theme notmyidea, no plugins,
               its content cache on (LOAD_CONTENT_CACHE, CACHE_CONTENT)
   hugo-cold / hugo-edit         when `hugo` is on PATH (Debian: apt-get install hugo)
+  hugo-pagefind-cold   Hugo, then Pagefind (the binary our search uses)
+              indexing Hugo's output, as one command: the baseline for a
+              site with search
 
 For each: wall time, CPU time (user + sys of the process and its children),
 peak memory (ru_maxrss, RUSAGE_CHILDREN of a small launcher process that
@@ -25,7 +30,9 @@ average, files and bytes in the output, and for a rebuild the files it
 rewrote (inode, mtime or size changed), added or removed. Our build runs
 through bench/timed_build.py, which also times its stages (the guard, each
 output, publishing). The table goes to the terminal and, with every figure,
-to bench/results/<time>-n<N>.json.
+to bench/results/<time>-n<N>.json; with --readme, also into the marked block
+of bench/README.md (README_START ... README_END), with the date, the machine
+and the command.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import json
 import os
 import platform
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -51,14 +59,19 @@ import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 BIN = Path(sys.executable).parent
-MEASUREMENTS = ("ours-cold", "ours-noop", "ours-edit", "pelican-cold", "pelican-edit", "hugo-cold", "hugo-edit")
+MEASUREMENTS = ("ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit", "pelican-cold", "pelican-edit",
+                "hugo-cold", "hugo-edit", "hugo-pagefind-cold")
 EDIT = ("请求", "恳请")  # the one word a staff member changes in one complaint
-TARGETS = {  # the issue's targets at 10,000 cases
-    "ours-cold / pelican-cold": 0.5,
-    "ours-cold / hugo-cold": 1.0,
-    "ours-edit / ours-cold": 0.1,
+TARGETS = {  # the targets at 10,000 cases: like against like, with and without a search index
+    "ours-nosearch-cold / pelican-cold": 0.5,
+    "ours-nosearch-cold / hugo-cold": 1.0,
+    "ours-cold / hugo-pagefind-cold": 1.0,
+    "ours-edit / ours-cold": 0.2,
     "guard / ours-cold（CPU 时间）": 0.15,
+    "guard / ours-nosearch-cold（CPU 时间）": 0.15,
 }
+README = BENCH / "README.md"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PAGE = resource.getpagesize()
 
 
@@ -187,10 +200,11 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-# The three sites.
+# The sites.
 
 class Site:
-    """One generator's site: how to make it cold, build it, and edit one case."""
+    """One generator's site: how to make it cold, build it, and edit one case.
+    Its `name` is the measurements' prefix: `<name>-cold`, `<name>-edit`."""
 
     name = ""
 
@@ -228,13 +242,13 @@ class Site:
 
 
 class Ours(Site):
-    name = "ours"
     edit_marker = "complaint:"
 
     def __init__(self, work: Path, cases: Path, search: bool = True):
+        self.name = "ours" if search else "ours-nosearch"
         super().__init__(work)
         self.cases = cases
-        self.stages_file = work / "ours" / "stages.json"
+        self.stages_file = work / self.name / "stages.json"
         self.settings = ROOT / "pelicanconf.py"
         if not search:  # pelicanconf.py with HOTLINE SEARCH off; paths stay those of the project
             self.settings = work / "ours-settings.py"
@@ -329,7 +343,10 @@ class Hugo(Site):
 
     def __init__(self, work: Path):
         super().__init__(work)
-        self.source = work / self.name
+        self.source = work / "hugo"
+
+    def cwd(self) -> Path:
+        return self.source
 
     def command(self) -> list:
         return ["hugo", "--source", self.source, "--destination", self.output, "--quiet"]
@@ -350,6 +367,21 @@ class Hugo(Site):
                      "slug": case.id.lower()}
             lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items()]
             _write_article(self.source / "content" / "cases", case, "---\n" + "\n".join(lines) + "\n---\n\n" + markdown_body(case))
+
+
+class HugoPagefind(Hugo):
+    """Hugo's build of the same source, then Pagefind indexing its output, as
+    one command: the baseline for our build with its site search. The same
+    Pagefind binary as ours; Hugo's pages say lang="zh-cn", so Pagefind
+    segments them as Chinese, and only the case pages carry data-pagefind-body."""
+
+    name = "hugo-pagefind"
+
+    def command(self) -> list:
+        from hotline.feeds.search import pagefind_executable
+
+        pagefind = [pagefind_executable(), "--site", self.output, "--quiet"]
+        return ["sh", "-c", f"{shlex.join(map(str, super().command()))} && {shlex.join(map(str, pagefind))}"]
 
 
 def markdown_body(case) -> str:
@@ -403,32 +435,55 @@ def machine() -> dict:
     mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
     hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip() if shutil.which("hugo") else None
+    import importlib.metadata
+
     import pelican
 
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 2**20, 1), "system": platform.platform(),
-            "python": platform.python_version(), "pelican": pelican.__version__, "hugo": hugo}
+            "python": platform.python_version(), "pelican": pelican.__version__, "hugo": hugo,
+            "pagefind": importlib.metadata.version("pagefind_bin_extended"), "commit": commit()}
 
 
-def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None, hard: bool = False,
-        search: bool = True) -> dict:
+def commit() -> str | None:
+    """The project's commit, marked when files it tracks differ (bench/README.md aside: --readme writes it)."""
+    git = ["git", "-C", str(ROOT)]
+    try:
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/README.md"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("（另有未提交的改动）" if changed else "")
+
+
+def site_of(measurement: str) -> str:
+    """The site a measurement builds: `ours-nosearch-cold` → `ours-nosearch`."""
+    return measurement.rsplit("-", 1)[0]
+
+
+def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None,
+        hard: bool = False) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     cases_dir = work / "cases"
     start = time.perf_counter()
     counts = generate.generate(cases_dir, n, seed, hard)
     print(f"已生成 {n} 个案件（{time.perf_counter() - start:.1f} 秒）：{counts}", flush=True)
-    ours, pelican, hugo = Ours(work, cases_dir, search), Pelican(work), Hugo(work)
-    sites = {"ours": ours, "pelican": pelican, "hugo": hugo}
-    used = {name.split("-")[0] for name in names}
+    ours_sites = [Ours(work, cases_dir, search=False), Ours(work, cases_dir)]
+    pelican, hugo = Pelican(work), Hugo(work)
+    sites: dict[str, Site] = {site.name: site for site in (*ours_sites, pelican, hugo, HugoPagefind(work))}
+    used = {site_of(name) for name in names}
     case = None
-    if used - {"ours"} or "ours-edit" in names:
+    if used - {"ours", "ours-nosearch"} or any(name.endswith("-edit") for name in names):
         cases = public_cases(cases_dir)
         case = edit_case(cases)
-        ours.edit_file = cases_dir / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.yaml"
-        for site in (pelican, hugo):
-            if site.name in used:
-                site.write(cases)
-                folder = site.work / site.name / "content" / ("cases" if site is hugo else "")
-                site.edit_file = folder / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.md"
+        for ours in ours_sites:
+            ours.edit_file = cases_dir / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.yaml"
+        if "pelican" in used:
+            pelican.write(cases)
+            pelican.edit_file = pelican.content / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.md"
+        if used & {"hugo", "hugo-pagefind"}:  # one source for both
+            hugo.write(cases)
+            hugo.edit_file = hugo.source / "content" / "cases" / f"{case.received_at:%Y}" / f"{case.received_at:%m}" / f"{case.id}.md"
         for site in sites.values():
             if site.edit_file:
                 site.original = site.edit_file.read_bytes()
@@ -436,8 +491,7 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
     runs: dict[str, list[dict]] = {name: [] for name in names}
     for rep in range(1, reps + 1):
         for site_name, site in sites.items():
-            mine = [m for m in names if m.startswith(site_name + "-")]
-            if not mine:
+            if site_name not in used:
                 continue
             site.make_cold()
             cold = site.build(f"{site_name}-cold")
@@ -466,10 +520,9 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
     report = summarise(n, reps, seed, runs)
     report["edited_case"] = case.id if case else None
     report["statuses"] = counts
-    report["search"] = search
     if results is not None:
         results.mkdir(parents=True, exist_ok=True)
-        path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}-n{n}{'' if search else '-nosearch'}.json"
+        path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}-n{n}.json"
         path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         report["file"] = str(path)
     return report
@@ -513,10 +566,6 @@ def guard_seconds(stages: dict) -> float:
     return sum(v["inclusive"] for k, v in stages.items() if k.startswith("隐私检查"))
 
 
-def search_seconds(stages: dict) -> float:
-    return sum(v["inclusive"] for k, v in stages.items() if "index_search" in k)
-
-
 def ratios(medians: dict) -> dict:
     out = {}
 
@@ -525,25 +574,25 @@ def ratios(medians: dict) -> dict:
             out[name] = round(a / b, 3)
 
     sec = {name: m["seconds"] for name, m in medians.items()}
-    ratio("ours-cold / pelican-cold", sec.get("ours-cold"), sec.get("pelican-cold"))
-    ratio("ours-cold / hugo-cold", sec.get("ours-cold"), sec.get("hugo-cold"))
-    ratio("ours-edit / ours-cold", sec.get("ours-edit"), sec.get("ours-cold"))
-    ratio("ours-noop / ours-cold", sec.get("ours-noop"), sec.get("ours-cold"))
-    ratio("ours-edit / pelican-edit", sec.get("ours-edit"), sec.get("pelican-edit"))
-    cold = medians.get("ours-cold")
-    if cold and "stages" in cold:
-        no_search = cold["seconds"] - search_seconds(cold["stages"])
-        ratio("ours-cold（不含搜索索引）/ pelican-cold", no_search, sec.get("pelican-cold"))
-        ratio("ours-cold（不含搜索索引）/ hugo-cold", no_search, sec.get("hugo-cold"))
-        # The guard runs in every worker process: its process-seconds against the build's CPU seconds.
-        ratio("guard / ours-cold（CPU 时间）", guard_seconds(cold["stages"]), cold.get("cpu_seconds"))
+    for a, b in (("ours-nosearch-cold", "pelican-cold"), ("ours-nosearch-cold", "hugo-cold"),
+                 ("ours-cold", "hugo-pagefind-cold"), ("ours-edit", "ours-cold"), ("ours-noop", "ours-cold"),
+                 ("ours-cold", "pelican-cold"), ("ours-cold", "hugo-cold"), ("ours-cold", "ours-nosearch-cold"),
+                 ("hugo-pagefind-cold", "hugo-cold"), ("ours-edit", "pelican-edit"), ("ours-edit", "hugo-edit")):
+        ratio(f"{a} / {b}", sec.get(a), sec.get(b))
+    for name in ("ours-cold", "ours-nosearch-cold"):
+        cold = medians.get(name)
+        if cold and "stages" in cold:
+            # The guard runs in every worker process: its process-seconds against the build's CPU seconds.
+            ratio(f"guard / {name}（CPU 时间）", guard_seconds(cold["stages"]), cold.get("cpu_seconds"))
     return out
 
 
 LABELS = {
+    "ours-nosearch-cold": "我们（不含搜索索引）：冷构建",
     "ours-cold": "我们：冷构建", "ours-noop": "我们：无改动重建", "ours-edit": "我们：改一个字后重建",
     "pelican-cold": "Pelican：冷构建", "pelican-edit": "Pelican：改一个字后重建",
     "hugo-cold": "Hugo：冷构建", "hugo-edit": "Hugo：改一个字后重建",
+    "hugo-pagefind-cold": "Hugo + Pagefind：冷构建",
 }
 
 
@@ -563,12 +612,16 @@ def table(report: dict) -> str:
             f"| {LABELS.get(name, name)} | {r['seconds']:.1f} | {r['min']:.1f}–{r['max']:.1f} | {r['cpu_seconds']:.1f} | "
             f"{r['maxrss_mb']:.0f} / {r['tree_peak_mb']:.0f} | {r['files']} | {r['pages']} | {r['mb']:.0f} | {changed} | {r['load']:.1f} |"
         )
-    if report["ratios"]:
-        lines += ["", "| 比值 | 值 | 目标 |", "|---|---:|---:|"]
-        for name, value in report["ratios"].items():
-            target = TARGETS.get(name)
-            verdict = "" if target is None else (f"≤ {target}（达到）" if value <= target else f"≤ {target}（未达到）")
-            lines.append(f"| {name} | {value:.2f} | {verdict} |")
+    lines += ["", "| 比值（用时） | 值 | 目标 | 结果 |", "|---|---:|---:|---|"]
+    found = report["ratios"]
+    for name in [*TARGETS, *(r for r in found if r not in TARGETS)]:
+        target, value = TARGETS.get(name), found.get(name)
+        if target is None:
+            lines.append(f"| {name} | {value:.2f} | | |")
+        elif value is None:
+            lines.append(f"| {name} | — | ≤ {target} | 未测量 |")
+        else:
+            lines.append(f"| {name} | {value:.2f} | ≤ {target} | {'达到' if value <= target else '未达到'} |")
     cold = m.get("ours-cold")
     if cold and "stages" in cold:
         lines += ["", "我们冷构建的各阶段（中位数，秒；不含 = 减去其中已单列的阶段）：", "",
@@ -579,28 +632,71 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def readme_block(report: dict, command: str) -> str:
+    """What goes between the markers: when, on what, by which command, and the table."""
+    m = report["machine"]
+    versions = [f"Python {m['python']}", f"Pelican {m['pelican']}"]
+    if m.get("hugo"):
+        versions.append(m["hugo"].split("+")[0].split("-")[0].replace("hugo v", "Hugo "))
+    versions.append(f"Pagefind {m['pagefind']}")
+    when = report["when"].replace("T", " ")
+    return "\n".join([
+        f"最近一次运行：{when}，命令 `{command}`" + (f"，提交 {m['commit']}" if m.get("commit") else "") + "。",
+        f"机器：{m['system']}，{'，'.join(versions)}。",
+        "",
+        table(report),
+    ])
+
+
+def check_readme(path: Path) -> str:
+    """The README's text, once it is known to have the two markers, in order."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as e:
+        raise SystemExit(f"无法读取 {path}：{e.strerror}") from None
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start or text.count(README_START) != 1 or text.count(README_END) != 1:
+        raise SystemExit(f"{path} 里要有一对标记 {README_START} 和 {README_END}（各一次，先后如此），表写在两者之间。")
+    return text
+
+
+def write_readme(path: Path, block: str) -> None:
+    """Replace what is between the markers in `path` with `block`; nothing else changes."""
+    text = check_readme(path)
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    path.write_text(text[:start] + "\n" + block.strip("\n") + "\n" + text[end:], "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="性能基准：我们的构建与 Pelican、Hugo 对比（同一批虚构案件）。")
+    command = shlex.join(["bench/run.py", *(sys.argv[1:] if argv is None else argv)])
+    p = argparse.ArgumentParser(description="性能基准：我们的构建与 Pelican、Hugo、Hugo + Pagefind 对比（同一批虚构案件）。")
     p.add_argument("-n", "--cases", type=int, default=10_000, help="案件数（默认 10000）")
     p.add_argument("--reps", type=int, default=3, help="重复次数，取中位数（默认 3）")
     p.add_argument("--quick", action="store_true", help="快速试跑：300 个案件，1 次")
-    p.add_argument("--only", metavar="名称", help=f"只测这些（逗号分隔，可写前缀 ours、pelican、hugo）：{', '.join(MEASUREMENTS)}")
+    p.add_argument("--only", metavar="名称", help="只测这些（逗号分隔，可写前缀 ours、ours-nosearch、pelican、hugo、"
+                   f"hugo-pagefind）：{', '.join(MEASUREMENTS)}")
     p.add_argument("--skip", metavar="名称", help="跳过这些（同上）")
     p.add_argument("--seed", type=int, default=1, help="生成案件的随机种子（默认 1）")
-    p.add_argument("--no-search", action="store_true", help="我们的构建不建站内搜索索引（HOTLINE SEARCH 为 False），即目标里的“不含搜索索引”")
     p.add_argument("--hard", action="store_true", help="生成案件时加上曾让输出检查误报的写法（见 generate.py --hard）")
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotline-bench", help="工作目录（案件和各网站的输出）")
     p.add_argument("--results", type=Path, default=BENCH / "results", help="结果 JSON 的目录（默认 bench/results）")
+    p.add_argument("--readme", type=Path, nargs="?", const=README, metavar="文件",
+                   help=f"把这次的表（连同日期、机器和命令）写进文件里 {README_START} 和 {README_END} 之间（默认 bench/README.md）")
     args = p.parse_args(argv)
     n, reps = (300, 1) if args.quick else (args.cases, args.reps)
     names = selected(args.only, args.skip)
     if not names:
         p.error("没有要测的项目")
-    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard, not args.no_search)
+    if args.readme:
+        check_readme(args.readme)  # before the long run, not after it
+    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard)
     print()
     print(table(report))
     if "file" in report:
         print(f"\n结果已写入 {report['file']}")
+    if args.readme:
+        write_readme(args.readme, readme_block(report, command))
+        print(f"表已写入 {args.readme}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -58,7 +59,8 @@ def test_generated_ids_have_valid_checksums(tmp_path):
 
 def test_a_tiny_benchmark_run_measures_builds_and_rewrites(tmp_path):
     run = _module("run")
-    names = ["ours-cold", "ours-noop", "ours-edit", "pelican-cold"]
+    hugo = ["hugo-cold", "hugo-pagefind-cold"] if shutil.which("hugo") else []
+    names = ["ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit", "pelican-cold", *hugo]
     report = run.run(30, 1, names, seed=1, work=tmp_path / "work", results=tmp_path / "results")
     medians = report["medians"]
     assert set(medians) == set(names)
@@ -67,19 +69,69 @@ def test_a_tiny_benchmark_run_measures_builds_and_rewrites(tmp_path):
     assert any(label.startswith("隐私检查") for label in cold["stages"])
     assert "rewritten" in medians["ours-noop"] and medians["ours-edit"]["rewritten"] >= 1
     assert medians["pelican-cold"]["pages"] > report["statuses"]["resolved"]  # an article per published case, and indexes
+    # Without search, the same pages and no index; with it, Pagefind's bundle.
+    work = tmp_path / "work"
+    assert medians["ours-nosearch-cold"]["pages"] == cold["pages"]
+    assert not (work / "ours-nosearch" / "output" / "pagefind").exists() and (work / "ours" / "output" / "pagefind").is_dir()
     # The edit reached the output, and the case file is back as it was.
-    output = tmp_path / "work" / "ours" / "output"
+    output = work / "ours" / "output"
     assert any("恳请" in p.read_text("utf-8", errors="replace") for p in output.rglob("*.html"))
-    assert not any("恳请" in p.read_text("utf-8") for p in (tmp_path / "work" / "cases").rglob("*.yaml"))
+    assert not any("恳请" in p.read_text("utf-8") for p in (work / "cases").rglob("*.yaml"))
     saved = json.loads(Path(report["file"]).read_text("utf-8"))
-    assert saved["ratios"]["ours-cold / pelican-cold"] > 0
-    assert "我们：冷构建" in run.table(report)
+    ratios = saved["ratios"]
+    for name in ("ours-nosearch-cold / pelican-cold", "ours-edit / ours-cold", "ours-cold / ours-nosearch-cold"):
+        assert ratios[name] > 0
+    text = run.table(report)
+    assert "我们：冷构建" in text and "我们（不含搜索索引）：冷构建" in text
+    assert "| ours-nosearch-cold / pelican-cold |" in text and "| ours-edit / ours-cold |" in text
+    assert text.count("达到") >= len(run.TARGETS) - 2 * (not hugo)  # each target measured has a verdict
+    if hugo:
+        # Hugo + Pagefind: one command, Pagefind's Chinese index of the case pages alone.
+        entry = json.loads((work / "hugo-pagefind" / "output" / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        assert list(entry["languages"]) == ["zh-cn"]
+        assert entry["languages"]["zh-cn"]["page_count"] == report["statuses"]["resolved"]
+        assert medians["hugo-pagefind-cold"]["files"] > medians["hugo-cold"]["files"]
+        assert ratios["ours-cold / hugo-pagefind-cold"] > 0 and ratios["ours-nosearch-cold / hugo-cold"] > 0
+        assert "Hugo + Pagefind：冷构建" in text
+    # --readme: the marked block of a copy of bench/README.md, and nothing else, becomes this run's table.
+    readme = tmp_path / "README.md"
+    original = (ROOT / "bench" / "README.md").read_text("utf-8")
+    readme.write_text(original, "utf-8")
+    run.write_readme(readme, run.readme_block(report, "bench/run.py --readme"))
+    written = readme.read_text("utf-8")
+    head, rest = original.split(run.README_START)
+    tail = rest.split(run.README_END)[1]
+    assert written.startswith(head + run.README_START) and written.endswith(run.README_END + tail)
+    block = written[len(head + run.README_START):-len(run.README_END + tail)]
+    assert "`bench/run.py --readme`" in block and report["when"][:10] in block and "N = 30 个案件" in block
+    assert "| ours-edit / ours-cold |" in block and "尚未运行" not in block
+    run.write_readme(readme, "again")  # a second run replaces the first
+    assert readme.read_text("utf-8") == head + run.README_START + "\nagain\n" + run.README_END + tail
+    assert (ROOT / "bench" / "README.md").read_text("utf-8") == original
+
+
+def test_readme_without_markers_is_refused_before_the_run(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# 基准\n", "utf-8")
+    with pytest.raises(SystemExit, match="bench:start"):
+        _module("run").main(["--readme", str(readme), "-n", "1", "--workdir", str(tmp_path / "work")])
+    assert not (tmp_path / "work").exists()
 
 
 @pytest.mark.parametrize("only, skip, expected", [
-    ("ours", None, ["ours-cold", "ours-noop", "ours-edit"]),
+    ("ours", None, ["ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit"]),
     ("ours-cold,pelican", None, ["ours-cold", "pelican-cold", "pelican-edit"]),
-    (None, "hugo,ours-noop", ["ours-cold", "ours-edit", "pelican-cold", "pelican-edit"]),
+    ("ours-nosearch,hugo-pagefind", None, ["ours-nosearch-cold", "hugo-pagefind-cold"]),
+    (None, "hugo,ours-noop", ["ours-nosearch-cold", "ours-cold", "ours-edit", "pelican-cold", "pelican-edit"]),
+    ("hugo", "hugo-pagefind", ["hugo-cold", "hugo-edit"]),
 ])
-def test_selection_of_measurements(only, skip, expected):
-    assert _module("run").selected(only, skip) == expected
+def test_selection_of_measurements(only, skip, expected, monkeypatch):
+    run = _module("run")
+    monkeypatch.setattr(run.shutil, "which", lambda name: "/usr/bin/" + name)
+    assert run.selected(only, skip) == expected
+
+
+def test_without_hugo_every_hugo_measurement_is_skipped(monkeypatch):
+    run = _module("run")
+    monkeypatch.setattr(run.shutil, "which", lambda name: None)
+    assert run.selected("hugo,pelican-cold", None) == ["pelican-cold"]

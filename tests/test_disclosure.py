@@ -20,7 +20,7 @@ from test_stats_build import parse, table, table_rows, text
 
 from hotline.build.pelican import run_pelican
 from hotline.model import CaseFacts, Category, Department, District, Registries
-from hotline.stats.disclosure import COUNTS, Withheld, suppress
+from hotline.stats.disclosure import CATEGORY_COUNTS, COUNTS, Withheld, suppress
 from hotline.stats.figures import statistics
 
 SCHEMA = json.loads((ROOT / "schema" / "stats.schema.json").read_text("utf-8"))
@@ -201,3 +201,27 @@ def test_property_no_small_count_is_shown_or_follows_from_its_row(facts):
         small = [isinstance(v, Withheld) and v.reason == "small" for v in (f.invalid, f.valid)]
         if any(small):
             assert not _pinned(cell(f.records), [cell(f.invalid), cell(f.valid)], 1, 2), row.name
+
+
+def _resolved_fact(month: int, category: str) -> CaseFacts:
+    return CaseFacts(status="resolved", published=True, channel="hotline", received_at=dt.datetime(2013, month, 3, 9, tzinfo=TZ),
+                     resolved_at=dt.datetime(2013, month, 20, tzinfo=TZ), category=category, departments=("市城管执法局",),
+                     district="平桥区", followup_result="satisfied", rehandled=0, supervision_level=None)
+
+
+def test_nothing_is_withheld_in_vain_for_a_count_only_time_totals_pin():
+    """January's one call, in 城市管理: January's total (a count by time alone,
+    always shown) and the zeros beside it pin that 1, whatever else is withheld.
+    So nothing else is withheld for it: February's tens and the year's
+    categories stay shown."""
+    facts = [_resolved_fact(1, "城市管理")] + [_resolved_fact(2, c.name) for c in CATS for _ in range(10)]
+    shown = suppress(statistics(facts, REGISTRIES, DISTRICTS), 3)
+    january = {r.name: r.figures for r in shown.month_categories["2013-01"]}
+    assert isinstance(january["城市管理"].resolved, Withheld)
+    february = {r.name: r.figures for r in shown.month_categories["2013-02"]}
+    assert all(getattr(february[c.name], name) == 10 for c in CATS for name in CATEGORY_COUNTS)
+    year = {r.name: r.figures for r in shown.year_categories["2013"]}
+    whole = {r.name: r.figures for r in shown.by_category}
+    for figures in (year, whole):
+        assert [(figures[c.name].valid, figures[c.name].resolved, figures[c.name].satisfied) for c in CATS] == [
+            (11, 11, 11), (10, 10, 10), (10, 10, 10)]

@@ -25,7 +25,8 @@ the reader has pinned on the way) is withheld too, as "×" (complementary
 suppression), and the reader's reckoning starts again. Only counts by
 category, department, district or channel are withheld so: a count by time
 alone is a figure readers quote and is always shown, even where, with zeros
-beside it, it pins a small count (one month, one category, one call).
+beside it, it pins a small count (one month, one category, one call). Such a
+count, pinned whatever else is withheld, withholds nothing beyond its own row.
 
 Rates, shares and changes are shown only when every count they come from is
 shown, and orders use what is shown (`stats.sort_count`).
@@ -130,6 +131,7 @@ class Cells:
         self.printed: list[bool] = []
         self.sensitive: list[bool] = []
         self.sums: list[tuple[int, tuple[int, ...]]] = []  # (whole, parts)
+        self.in_row: list[bool] = []  # whether each sum is one within a row
 
     def row(self, figures: Figures, printed: tuple[str, ...], sensitive: bool) -> dict[str, int]:
         """Add a row's cells and the sums within it; returns the cell of each name.
@@ -143,12 +145,14 @@ class Cells:
             self.printed.append(name in printed)
             self.sensitive.append(sensitive)
         self.sums += [(ids[whole], tuple(ids[p] for p in parts)) for whole, parts in ROW_SUMS]
+        self.in_row += [True] * len(ROW_SUMS)
         return ids
 
     def add_up(self, whole: dict[str, int], parts: list[dict[str, int]]) -> None:
         """Rows `parts` add up to row `whole`, cell by cell."""
         if parts:
             self.sums += [(whole[name], tuple(p[name] for p in parts)) for name in CELLS]
+            self.in_row += [False] * len(CELLS)
 
     def solve(self) -> list[str | None]:
         """For each cell: None (shown), SMALL or COMPLEMENTARY."""
@@ -159,9 +163,13 @@ class Cells:
         for k, (whole, parts) in enumerate(self.sums):
             for c in (whole, *parts):
                 self._sums_of[c].append(k)
-        protected = [i for i, s in enumerate(small) if s]
+        # A small count still pinned with every count that may be withheld
+        # withheld is pinned by counts by time alone: withholding more is in vain.
+        lo, hi = self._bounds([COMPLEMENTARY if self._may_withhold(c, state) else s for c, s in enumerate(state)])
+        protectable = [s and lo[i] != hi[i] for i, s in enumerate(small)]
+        protected = [i for i, p in enumerate(protectable) if p]
         while True:
-            self._close(state, small)
+            self._close(state, small, protectable)
             lo, hi = self._bounds(state)
             disclosed = [i for i in protected if lo[i] == hi[i]]
             if not disclosed:
@@ -172,10 +180,13 @@ class Cells:
             for j in {c for c in choice.values() if c is not None}:
                 state[j] = COMPLEMENTARY
 
-    def _close(self, state: list[str | None], small: list[bool]) -> None:
+    def _close(self, state: list[str | None], small: list[bool], protectable: list[bool]) -> None:
         """The plain rule, to a fixpoint: a sum whose only unknown cell is a
-        withheld count (or a small one never shown) gets its smallest non-zero
-        shown count withheld too. Cheap, and most of what `solve` needs."""
+        complementary count or a small one that can be protected gets its
+        smallest non-zero shown count withheld too. Cheap, and most of what
+        `solve` needs. A small count that cannot be protected is still not
+        left to its own row's sums (10 = <3 + 9), but is not followed
+        through the tables: that would withhold counts in vain."""
         queue = deque(range(len(self.sums)))
         queued = set(queue)
         while queue:
@@ -184,7 +195,10 @@ class Cells:
             whole, parts = self.sums[k]
             members = (whole, *parts)
             unknown = [c for c in members if not (self.printed[c] and state[c] is None)]
-            if len(unknown) != 1 or not (state[unknown[0]] or small[unknown[0]]):
+            if len(unknown) != 1:
+                continue
+            u = unknown[0]
+            if not (state[u] == COMPLEMENTARY or protectable[u] or (small[u] and self.in_row[k])):
                 continue
             shown = [(self.value[c], c) for c in members if self._may_withhold(c, state)]
             if shown:

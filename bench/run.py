@@ -244,19 +244,20 @@ class Site:
 class Ours(Site):
     edit_marker = "complaint:"
 
-    def __init__(self, work: Path, cases: Path, search: bool = True):
+    def __init__(self, work: Path, cases: Path, search: bool = True, pdf: bool = False):
         self.name = "ours" if search else "ours-nosearch"
         super().__init__(work)
         self.cases = cases
         self.stages_file = work / self.name / "stages.json"
-        self.settings = ROOT / "pelicanconf.py"
-        if not search:  # pelicanconf.py with HOTLINE SEARCH off; paths stay those of the project
-            self.settings = work / "ours-settings.py"
-            self.settings.write_text(
-                f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa: F403\n"
-                f"SITE_ROOT = {str(ROOT)!r}\nPATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}\n"
-                f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\nHOTLINE = {{**HOTLINE, 'SEARCH': False}}  # noqa: F405\n",
-                "utf-8")
+        # pelicanconf.py with HOTLINE SEARCH and PDF set; paths stay those of the project.
+        self.settings = work / f"{self.name}-settings.py"
+        self.settings.parent.mkdir(parents=True, exist_ok=True)
+        self.settings.write_text(
+            f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa: F403\n"
+            f"SITE_ROOT = {str(ROOT)!r}\nPATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}\n"
+            f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+            f"HOTLINE = {{**HOTLINE, 'SEARCH': {search!r}, 'PDF': {pdf!r}}}  # noqa: F405\n",
+            "utf-8")
 
     def cwd(self) -> Path:
         return ROOT
@@ -462,13 +463,13 @@ def site_of(measurement: str) -> str:
 
 
 def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None,
-        hard: bool = False) -> dict:
+        hard: bool = False, pdf: bool = False) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     cases_dir = work / "cases"
     start = time.perf_counter()
     counts = generate.generate(cases_dir, n, seed, hard)
     print(f"已生成 {n} 个案件（{time.perf_counter() - start:.1f} 秒）：{counts}", flush=True)
-    ours_sites = [Ours(work, cases_dir, search=False), Ours(work, cases_dir)]
+    ours_sites = [Ours(work, cases_dir, search=False, pdf=pdf), Ours(work, cases_dir, pdf=pdf)]
     pelican, hugo = Pelican(work), Hugo(work)
     sites: dict[str, Site] = {site.name: site for site in (*ours_sites, pelican, hugo, HugoPagefind(work))}
     used = {site_of(name) for name in names}
@@ -520,6 +521,7 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
     report = summarise(n, reps, seed, runs)
     report["edited_case"] = case.id if case else None
     report["statuses"] = counts
+    report["pdf"] = pdf
     if results is not None:
         results.mkdir(parents=True, exist_ok=True)
         path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}-n{n}.json"
@@ -601,7 +603,8 @@ def table(report: dict) -> str:
     m = report["medians"]
     lines = [
         f"N = {report['cases']} 个案件，{report['repetitions']} 次取中位数；{report['machine']['cores']} 核 "
-        f"{report['machine']['cpu']}，{report['machine']['memory_gb']} GB 内存",
+        f"{report['machine']['cpu']}，{report['machine']['memory_gb']} GB 内存；我们的构建"
+        f"{'排版' if report.get('pdf') else '不排版'}简报的 PDF（设置 PDF）",
         "",
         "| 测量 | 用时 s（中位） | 最小–最大 | CPU s | 峰值内存 MB（单进程 / 进程树） | 文件 | 网页 | MB | 改写 / 新增 / 删除 | 负载 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -680,6 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hard", action="store_true", help="生成案件时加上曾让输出检查误报的写法（见 generate.py --hard）")
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotline-bench", help="工作目录（案件和各网站的输出）")
     p.add_argument("--results", type=Path, default=BENCH / "results", help="结果 JSON 的目录（默认 bench/results）")
+    p.add_argument("--pdf", action="store_true", help="我们的构建也排版简报的 PDF（设置 PDF；默认不排：Pelican 和 Hugo 都不出 PDF）")
     p.add_argument("--readme", type=Path, nargs="?", const=README, metavar="文件",
                    help=f"把这次的表（连同日期、机器和命令）写进文件里 {README_START} 和 {README_END} 之间（默认 bench/README.md）")
     args = p.parse_args(argv)
@@ -689,7 +693,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error("没有要测的项目")
     if args.readme:
         check_readme(args.readme)  # before the long run, not after it
-    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard)
+    report = run(n, reps, names, args.seed, args.workdir.resolve(), args.results, args.hard, args.pdf)
     print()
     print(table(report))
     if "file" in report:

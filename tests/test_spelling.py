@@ -156,3 +156,14 @@ def test_no_alarm_when_a_number_is_only_inside_longer_digits() -> None:
     guard = Guard(VALUES)
     guard.check("a.html", PAGE + "坐标 991383761204599，编号 138376120 46。" + PAGE)
     guard.check("a.html", PAGE + "2013年6月22日12时34分，共13837件，61204人。" + PAGE)
+
+
+def test_a_latin_name_is_found_where_it_stands_each_time_it_recurs():
+    """Phrases are remembered from page to page: a remembered one is still placed where it stands."""
+    from hotline.privacy.spelling import LatinFinder
+
+    finder = LatinFinder([("helihua", "caller.name")])
+    for text in ("<p>He Lihua</p>", "回访 He Lihua。又见 He Lihua、HE-LI-HUA", "<a title='He Lihua'>x</a>"):
+        spans = finder.find(text)
+        assert [text[a:b] for a, b, _ in spans] == [m.group() for m in re.finditer(r"(?i)he[ -]li-?hua", text)]
+    assert finder.find("thelihuang He Lihuang") == []

@@ -159,6 +159,8 @@ class Finder(Generic[_P]):
         self.empty = not len(self._automaton)
         if not self.empty:
             self._automaton.make_automaton()
+        # The words of each phrase seen, by phrase: most recur from page to page (markup, menus).
+        self._phrases: dict[str, list[tuple[int, int, _P]]] = {}
 
     def keys(self) -> list[str]:
         return sorted(self._automaton.keys()) if not self.empty else []
@@ -288,6 +290,7 @@ def latin_letters(word: str) -> str:
 
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
+_PHRASES_KEPT = 200_000  # phrases a LatinFinder remembers (a few tens of MB at most)
 
 
 @lru_cache(maxsize=4096)
@@ -331,6 +334,8 @@ class LatinFinder(Generic[_P]):
         self.empty = not len(self._automaton)
         if not self.empty:
             self._automaton.make_automaton()
+        # The words of each phrase seen, by phrase: most recur from page to page (markup, menus).
+        self._phrases: dict[str, list[tuple[int, int, _P]]] = {}
 
     def might_find(self, folded: str) -> bool:
         """Whether the Latin letters of `folded` (`canonical` of a text),
@@ -343,15 +348,26 @@ class LatinFinder(Generic[_P]):
             return []
         found = []
         for phrase in _PHRASE.finditer(text):
-            words = list(_LATIN.finditer(phrase.group()))
-            spelled = [latin_letters(w.group()) for w in words]
-            bounds, offset = {0: 0}, 0
-            for i, word in enumerate(spelled):
-                offset += len(word)
-                bounds[offset] = i + 1
-            for end, (length, payload) in self._automaton.iter("".join(spelled)):
-                begin, stop = end + 1 - length, end + 1
-                if begin in bounds and stop in bounds:
-                    first, last = words[bounds[begin]], words[bounds[stop] - 1]
-                    found.append((phrase.start() + first.start(), phrase.start() + last.end(), payload))
+            words = self._phrases.get(phrase.group())
+            if words is None:
+                words = self._words(phrase.group())
+            found += [(phrase.start() + begin, phrase.start() + end, payload) for begin, end, payload in words]
         return sorted(found, key=lambda span: (span[0], -span[1]))
+
+    def _words(self, phrase: str) -> list[tuple[int, int, _P]]:
+        """The spans of one phrase that spell a word, remembered."""
+        words = list(_LATIN.finditer(phrase))
+        spelled = [latin_letters(w.group()) for w in words]
+        bounds, offset = {0: 0}, 0
+        for i, word in enumerate(spelled):
+            offset += len(word)
+            bounds[offset] = i + 1
+        found = []
+        for end, (length, payload) in self._automaton.iter("".join(spelled)):
+            begin, stop = end + 1 - length, end + 1
+            if begin in bounds and stop in bounds:
+                found.append((words[bounds[begin]].start(), words[bounds[stop] - 1].end(), payload))
+        if len(self._phrases) >= _PHRASES_KEPT:
+            self._phrases.clear()
+        self._phrases[phrase] = found
+        return found

@@ -306,3 +306,13 @@ def test_a_landline_still_has_its_extension_and_area_code_dropped() -> None:
     guard = Guard(caller_values({"phone": "0376-6221234转801"}, CASE, "caller"))
     for written in ("0376-6221234", "6221234", "622 1234", "03766221234"):
         assert leak(guard, f"电话 {written}").field == "caller.phone"
+
+
+def test_a_registry_slug_that_spells_a_name_is_not_a_leak_but_the_name_is() -> None:
+    from hotline.privacy.private import LATIN
+
+    guard = Guard([PrivateValue("shihequ", CASE, "caller.name", LATIN)], public_slugs=["shi-he-qu"])
+    link = '<a href="../district/shi-he-qu/index.html">浉河区</a>'
+    guard.check("cases/a.html", link)
+    assert leak(guard, "<p>Shi Hequ 反映</p>").field == "caller.name"
+    assert leak(guard, f"{link}<p>反映人 SHI-HE-QU</p>").field == "caller.name"

@@ -247,17 +247,25 @@ class Guard:
                 value = entry.hit(scope)
                 if value is not None:
                     return value
-        if self._latin.might_find(folded):
-            public = self._slugs.sub(" ", text) if self._slugs else text  # shi-he-qu may spell a name by chance
-            for _start, _stop, entry in self._latin.find(public):
-                value = entry.hit(scope)
-                if value is not None:
-                    return value
+        value = self._find_latin(text, folded, scope)
+        if value is not None and self._slugs is not None:
+            # shi-he-qu may spell a name by chance: look again without the registries' slugs
+            value = self._find_latin(self._slugs.sub(" ", text), None, scope)
+        if value is not None:
+            return value
         if self._number_automaton is not None:
             for view in digit_views(text):
                 value = self._find_numbers(view, scope)
                 if value is not None:
                     return value
+        return None
+
+    def _find_latin(self, text: str, folded: str | None, scope: Collection[str] | None) -> PrivateValue | None:
+        """The first private value `text` spells in Latin letters."""
+        for _start, _stop, entry in self._latin.find(text, folded):
+            value = entry.hit(scope)
+            if value is not None:
+                return value
         return None
 
     def _find_numbers(self, folded: str, scope: Collection[str] | None) -> PrivateValue | None:

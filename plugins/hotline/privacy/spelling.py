@@ -342,9 +342,10 @@ class LatinFinder(Generic[_P]):
         run together, hold any word: if not, `find` finds nothing."""
         return not self.empty and next(self._automaton.iter(_NOT_LETTER.sub("", folded)), None) is not None
 
-    def find(self, text: str) -> list[tuple[int, int, _P]]:
-        """Spans of `text` that spell a word, longest first where two start together."""
-        if not self.might_find(canonical(text)):
+    def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, _P]]:
+        """Spans of `text` that spell a word, longest first where two start
+        together; `folded`: `canonical(text)`, if the caller has it."""
+        if not self.might_find(canonical(text) if folded is None else folded):
             return []
         found = []
         for phrase in _PHRASE.finditer(text):

@@ -95,7 +95,8 @@ def write_search_page(cases: CaseSet, out: SiteWriter, settings: HotlineSettings
     """Write search.html; it reads `?q=` so a search box anywhere can point here.
     With search turned off it says so and points to the listings."""
     bundles = [f"{BUNDLE}/{year}/" for year in shards(cases)] if settings.search else None
-    filters = filter_values(cases) if settings.search else None
+    # JSON in an attribute the template escapes: names as written, which the guard reads
+    filters = json.dumps(filter_values(cases), ensure_ascii=False) if settings.search else None
     out.write("search.html", out.render("search.html", "search.html", bundles=bundles, filters=filters))
 
 

@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +54,7 @@ KINDS = {  # kind: its label in the table
     "filter": "筛选文件",
     "fragment": "片段",
 }
+TEXT = re.compile(r"text/|javascript|json")
 WAIT = 120_000  # ms for the results to show
 
 
@@ -114,14 +117,17 @@ def measure(browser, url: str, query: str, choose_filter: bool = False) -> dict:
         said = f"{FILTER}={value}：" + (status.text_content() or "")
     page.wait_for_load_state("networkidle")
     counts = {k: {"bytes": 0, "files": 0} for k in KINDS}
+    page_gzip = 0  # the page and scripts as a web server that compresses text would send them
     for response in responses:
         size = _body_size(response)
         k = kind(response.url)
         counts[k]["bytes"] += size
         counts[k]["files"] += 1
+        if k == "page":
+            page_gzip += _gzip_size(response, size)
     context.close()
     return {"query": query, "filter": choose_filter, "results_shown": results, "status": said, "kinds": counts,
-            "total": sum(c["bytes"] for c in counts.values())}
+            "total": sum(c["bytes"] for c in counts.values()), "page_gzip_bytes": page_gzip}
 
 
 def _body_size(response) -> int:
@@ -136,6 +142,16 @@ def _body_size(response) -> int:
         return len(response.body())
     except Exception:  # noqa: BLE001  (a redirect or a failed request has no body)
         return 0
+
+
+def _gzip_size(response, size: int) -> int:
+    """The body gzip-compressed if it is text (HTML, CSS, JavaScript, JSON), else `size`."""
+    if not TEXT.search(response.headers.get("content-type", "")):
+        return size
+    try:
+        return len(gzip.compress(response.body(), 6))
+    except Exception:  # noqa: BLE001  (no body to read: count it as sent)
+        return size
 
 
 def shards(output: Path) -> list[dict]:
@@ -165,6 +181,8 @@ def report(runs: list[dict], bundles: list[dict]) -> None:
         print(f"| {label} | " + " | ".join(f"{_kb(r['kinds'][k]['bytes'])}（{r['kinds'][k]['files']}）" for r in runs) + " |")
     print("| **合计** | " + " | ".join(f"**{_kb(r['total'])}**" for r in runs) + " |")
     print("| 目标 1 MB 的 | " + " | ".join(f"{r['total'] / TARGET:.2f} 倍" for r in runs) + " |")
+    print("（网页和脚本按原样计；服务器压缩文本时为 " + "、".join(_kb(r["page_gzip_bytes"]) for r in runs)
+          + " KB。Pagefind 的文件本身已压缩。）")
     for head, r in zip(heads, runs, strict=True):
         print(f"“{head}”：{r['status']}（列出 {r['results_shown']} 个）")
 

@@ -5,6 +5,7 @@ name finds nothing."""
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import re
 import shutil
@@ -166,6 +167,21 @@ def test_no_filter_file_is_downloaded_until_a_filter_is_chosen(site, page):
             return Object.fromEntries(Object.entries(filters).map(([name, counts]) => [name, Object.keys(counts).sort()]));
         }""")
     assert shown == listed and set(shown) == {"类别", "部门", "年份"}
+
+
+def test_the_search_bytes_benchmark_counts_each_kind(site, chromium):
+    """bench/search_bytes.py on the sample site: every kind counted, no filter
+    file until the filter is chosen, then one for each year's bundle."""
+    spec = importlib.util.spec_from_file_location("bench_search_bytes", ROOT / "bench" / "search_bytes.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    years = len(list((site / "pagefind").iterdir()))
+    with bench.serving(site) as url:
+        plain, chosen = bench.measure(chromium, url, "户口"), bench.measure(chromium, url, "户口", choose_filter=True)
+    files = {k: c["files"] for k, c in plain["kinds"].items()}
+    assert files["wasm"] == 1 and files["meta"] == years and files["index"] == years and files["filter"] == 0
+    assert 0 < files["fragment"] == plain["results_shown"] and plain["total"] > 100_000
+    assert chosen["kinds"]["filter"]["files"] == years and chosen["total"] > plain["total"]
 
 
 def test_one_query_finds_cases_of_two_years_in_score_order(site, page, sample_cases):

@@ -5,6 +5,7 @@ name finds nothing."""
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import re
 import shutil
@@ -136,6 +137,51 @@ def test_filters_and_the_address_bar(site, page):
                                " && /找到/.test(document.getElementById('search-status').textContent)")
         links = page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
         assert links == ["/cases/XY-2013-001082.html"]
+
+
+def test_no_filter_file_is_downloaded_until_a_filter_is_chosen(site, page):
+    """The filters' values are in the page: a search loads no `.pf_filter`
+    file (they grow with the cases, in every year's bundle); choosing a
+    filter loads its files and narrows the results. The values are those
+    Pagefind lists."""
+    fetched: list[str] = []
+    page.context.on("request", lambda r: fetched.append(r.url))  # the page's and Pagefind's worker's
+    filter_files = lambda: [url for url in fetched if url.endswith(".pf_filter")]  # noqa: E731
+    with LocalServer(site) as server:
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        status, links = search(page, "户口")
+        assert len(links) > 1 and filter_files() == []
+        assert any(url.endswith(".pf_index") for url in fetched)
+        page.evaluate("document.getElementById('search-status').textContent = ''")
+        page.select_option("select[name=年份]", "2012")
+        page.wait_for_function("() => new URLSearchParams(location.search).get('年份') === '2012'"
+                               " && /找到/.test(document.getElementById('search-status').textContent)")
+        narrowed = page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
+        assert narrowed == ["/cases/XY-2012-001518.html"] and filter_files()
+        shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#search-filters select')]
+            .map((s) => [s.name, [...s.options].slice(1).map((o) => o.value).sort()]))""")
+        listed = page.evaluate("""async () => {
+            const pagefind = await import("/pagefind/2013/pagefind.js");
+            const filters = await pagefind.filters();
+            return Object.fromEntries(Object.entries(filters).map(([name, counts]) => [name, Object.keys(counts).sort()]));
+        }""")
+    assert shown == listed and set(shown) == {"类别", "部门", "年份"}
+
+
+def test_the_search_bytes_benchmark_counts_each_kind(site, chromium):
+    """bench/search_bytes.py on the sample site: every kind counted, no filter
+    file until the filter is chosen, then one for each year's bundle."""
+    spec = importlib.util.spec_from_file_location("bench_search_bytes", ROOT / "bench" / "search_bytes.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    years = len(list((site / "pagefind").iterdir()))
+    with bench.serving(site) as url:
+        plain, chosen = bench.measure(chromium, url, "户口"), bench.measure(chromium, url, "户口", choose_filter=True)
+    files = {k: c["files"] for k, c in plain["kinds"].items()}
+    assert files["wasm"] == 1 and files["meta"] == years and files["index"] == years and files["filter"] == 0
+    assert 0 < files["fragment"] == plain["results_shown"] and plain["total"] > 100_000
+    assert chosen["kinds"]["filter"]["files"] == years and chosen["total"] > plain["total"]
 
 
 def test_one_query_finds_cases_of_two_years_in_score_order(site, page, sample_cases):

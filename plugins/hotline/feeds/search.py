@@ -77,11 +77,27 @@ def shards(cases: CaseSet) -> dict[int, list[str]]:
     return {year: sorted(map(case_url, part)) for year, part in cases.by_year_received().items()}
 
 
+def filter_values(cases: CaseSet) -> dict[str, list[str]]:
+    """Every value of each filter the case pages carry (their
+    `data-pagefind-filter`, theme/templates/case.html), as Pagefind's
+    `filters()` would list them. Written into search.html: asking Pagefind
+    would download every filter file of every shard, which grow with the
+    cases, before the first search."""
+    values: dict[str, set[str]] = {"类别": set(), "部门": set(), "年份": set()}
+    for case in cases.cases:
+        values["类别"].add(case.category.name)
+        values["部门"].update(d.name for d in case.departments)
+        values["年份"].add(str(case.resolved_at.year))
+    return {name: sorted(found) for name, found in values.items() if found}
+
+
 def write_search_page(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:
     """Write search.html; it reads `?q=` so a search box anywhere can point here.
     With search turned off it says so and points to the listings."""
     bundles = [f"{BUNDLE}/{year}/" for year in shards(cases)] if settings.search else None
-    out.write("search.html", out.render("search.html", "search.html", bundles=bundles))
+    # JSON in an attribute the template escapes: names as written, which the guard reads
+    filters = json.dumps(filter_values(cases), ensure_ascii=False) if settings.search else None
+    out.write("search.html", out.render("search.html", "search.html", bundles=bundles, filters=filters))
 
 
 def index_search(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> None:

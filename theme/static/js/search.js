@@ -2,7 +2,11 @@
    site: no network. Filters come from the pages' data-pagefind-filter
    attributes (类别, 部门, 年份 first). The index is one bundle per year
    (search.html's data-bundles), merged here. State lives in the URL:
-   search.html?q=停水&类别=城市管理.
+   search.html?q=停水&类别=城市管理. The filters' values are written into
+   the page when the site is built (data-filters): asking Pagefind for them
+   would download every filter file of every year's bundle before the
+   first search; this way a filter file is loaded only once that filter
+   is chosen.
 
    Pagefind ignores a query word that is nowhere in the index ("best
    effort"): a caller's full name, split into surname and given name,
@@ -35,7 +39,7 @@
 
   function addFilters(filters, params) {
     for (const name of Object.keys(filters).sort(filterOrder)) {
-      const values = Object.keys(filters[name]);
+      const values = filters[name].slice();
       values.sort(name === "年份" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh-CN"));
       const label = document.createElement("label");
       const select = document.createElement("select");
@@ -163,7 +167,7 @@
       return;
     }
     const params = new URLSearchParams(location.search);
-    addFilters(await pagefind.filters(), params);
+    addFilters(JSON.parse(form.dataset.filters || "{}"), params);
     input.value = params.get("q") || "";
     form.hidden = false;
     form.addEventListener("submit", search);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from hotline.build.guard import Guard, LeakError, normalise
@@ -73,6 +73,8 @@ def test_phone_is_found_in_any_spelling(guard: Guard, spelling: str) -> None:
         "何\u202e丽\ufeff华",
         "何 丽 华",
         "何·丽·华",
+        "<b>何</b><b>丽华</b>",
+        "何<b></b>丽<i></i>华",
     ],
 )
 def test_name_is_found_in_any_spelling(guard: Guard, spelling: str) -> None:
@@ -316,3 +318,72 @@ def test_a_registry_slug_that_spells_a_name_is_not_a_leak_but_the_name_is() -> N
     guard.check("cases/a.html", link)
     assert leak(guard, "<p>Shi Hequ 反映</p>").field == "caller.name"
     assert leak(guard, f"{link}<p>反映人 SHI-HE-QU</p>").field == "caller.name"
+
+
+# --- Pages searched line by line ---------------------------------------
+
+
+def test_a_line_clean_on_an_aggregate_page_still_leaks_on_its_own_case_page() -> None:
+    """A weak value of another case makes a line not clean, though it is no leak there."""
+    guard = Guard(VALUES)
+    line = "<li>建国反映的路灯</li>"
+    page = f"<ul>\n  {line}\n</ul>"
+    guard.check("category/a.html", page)
+    guard.check("category/b.html", page)
+    assert leak(guard, page, "cases/b.html", scope={OTHER}).field == "caller.name"
+
+
+def test_a_value_holding_a_clause_end_is_found_across_lines_of_markup() -> None:
+    guard = Guard([PrivateValue("何丽华；李明", CASE, "redact[0]")])
+    guard.check("a.html", "<p>何丽华</p>\n<p>王明</p>")
+    guard.check("b.html", "<p>赵刚</p>\n<p>李明</p>")
+    assert leak(guard, "<p>何丽华</p>\n<p>李明</p>").field == "redact[0]"
+
+
+def test_a_number_is_found_after_its_line_was_seen_without_it() -> None:
+    guard = Guard(VALUES)
+    guard.check("a.html", "<header>\n<p>电话</p>\n</header>")
+    assert leak(guard, "<header>\n<p>电话</p>\n<p>138 3761 2045</p>\n</header>").field == "caller.phone"
+
+
+_PIECES = ["何", "丽华", "何丽华", "He ", "Lihua", "LI-HUA", "建国", "138", "3761", "2045", " ", "-", "；", "&#20029;",
+           "&amp;", "%E4%B8%BD", "\\u4e3d", "12345", "路灯", "a", "<b>", "</b>", "<br/>", "\u200b",
+           '"', '",', ",", "{", "}", "[", "]", ": "]
+_LINE = st.builds(
+    lambda indent, tag, parts, close: f"{indent}{tag and f'<{tag}>'}{''.join(parts)}" + (f"</{tag}>" if close else ""),
+    st.sampled_from(["", "  ", "\t"]),
+    st.sampled_from(["", "p", "li", "span", "a href=\"x\""]),
+    st.lists(st.sampled_from(_PIECES), max_size=6),
+    st.booleans(),
+)
+
+
+@example(pool=["<p>138", "3761 2045</p>", "<hr>"], pages=[([0, 2], False), ([2, 1], False), ([0, 1], False)])
+@example(pool=["<p>He Li", "hua</p>", "<hr>"], pages=[([0, 2], False), ([2, 1], False), ([0, 1], False)])
+@example(pool=["<p>138,", ",3761 2045</p>", "<hr>"], pages=[([0, 2], False), ([2, 1], False), ([0, 1], False)])
+@example(pool=['"a": "Li",', '"hua"', "{"], pages=[([0, 2], False), ([2, 1], False), ([0, 1], False)])
+@example(pool=["<p>何<a", ">丽华</p>", "<hr>"], pages=[([0, 2], False), ([2, 1], False), ([0, 1], False)])
+@example(pool=["<li>建国</li>", "<li>x</li>"], pages=[([0, 1], False), ([0, 1], True)])
+@settings(max_examples=300)
+@given(
+    pool=st.lists(_LINE, min_size=1, max_size=8),
+    pages=st.lists(st.tuples(st.lists(st.integers(0, 7), min_size=1, max_size=10), st.booleans()), max_size=6),
+)
+def test_searching_by_lines_finds_what_searching_the_whole_page_finds(pool, pages) -> None:
+    """Property: with lines recurring from page to page, the guard raises on
+    exactly the pages where a search of the whole page, without the lines it
+    remembers, finds a value for the page's scope."""
+    from hotline.privacy.private import LATIN
+
+    values = [*VALUES, PrivateValue("lihua", CASE, "caller.name", LATIN), PrivateValue("何丽华；李明", CASE, "redact[0]")]
+    guard, whole = Guard(values), Guard(values)
+    for indexes, own_page in pages:
+        page = "\n".join(pool[i % len(pool)] for i in indexes)
+        scope = {OTHER} if own_page else None
+        expected = any(entry.hit(scope) is not None for entry in whole._entries(page))
+        try:
+            guard.check("cases/x.html", page, scope)
+        except LeakError:
+            assert expected, page
+        else:
+            assert not expected, page

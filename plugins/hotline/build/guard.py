@@ -5,7 +5,8 @@ the output (JSON, HTML and URL escapes) and searches it for every private
 value in any spelling `spelling` knows: words in their canonical form with
 one Aho-Corasick automaton, names in pinyin on whole words, numbers by a
 lookup per digit run (Chinese numerals, letters for digits, any separators,
-or told in pieces). Each costs time linear in the output size.
+or told in pieces). Each costs time linear in the output size, and a line
+that recurs from page to page (menus, markup, JSON keys) is searched once.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 import ahocorasick
 
 from hotline.privacy.private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
-from hotline.privacy.spelling import LatinFinder, canonical, digit_views, joined_pieces, number_pieces
+from hotline.privacy.spelling import BARRIER, LatinFinder, canonical, digit_views, joined_pieces, number_pieces
 from hotline.problems import HotlineError
 
 _JSON_ESCAPE = re.compile(
@@ -44,6 +45,16 @@ _MAX_EXTENSION = 4
 # Letters of the shortest pinyin looked for: a shorter given name (wei, fang)
 # is replaced in its case's text, but a page's markup is full of such words.
 _MIN_LATIN = 5
+# Where no match can run across: a line break between two stops, marks that
+# end a tag or a JSON string or value (">\n  <", "\",\n  \""). A stop ends a
+# digit run and a name in letters, the break ends a clause
+# (`spelling.BARRIER`), no escape or tag holds either, and between them
+# there is nothing but blanks and a comma; so a page can be searched as the
+# lines between such breaks. (A key that holds a clause end itself is looked
+# for in the whole page too.)
+_STOPS = r"<>\"{}\[\]"
+_LINE_BREAK_BETWEEN_STOPS = re.compile(f"([{_STOPS}][ \\t,]*)\n[ \\t]*(?=[{_STOPS}])")
+_CLEAN_LINES_KEPT = 100_000  # lines a guard remembers as clean (some tens of MB)
 
 
 def _decode_json_escape(m: re.Match[str]) -> str:
@@ -80,6 +91,17 @@ def _number_key(value: str) -> str:
     key = number_key(value).lower()
     m = _MOBILE_WITH_COUNTRY_CODE.fullmatch(key)
     return m.group(1) if m else key
+
+
+def _lines(text: str) -> list[str]:
+    """`text` cut at every `_LINE_BREAK_BETWEEN_STOPS`, blanks after the break dropped."""
+    parts = _LINE_BREAK_BETWEEN_STOPS.split(text)
+    return [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)] + [parts[-1]]
+
+
+def _utf8(text: str) -> str:
+    """`text` as its UTF-8 bytes, one character each (see `Guard.__init__`)."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 def _automaton(words: Mapping[str, object]) -> ahocorasick.Automaton | None:
@@ -168,9 +190,9 @@ class Guard:
         # trie node's children one by one, and over bytes no node has more than
         # 256 of them, where a CJK alphabet gives the root thousands. UTF-8 is
         # self-synchronising: a match never starts inside a character.
-        self._automaton = _automaton(
-            {key.encode("utf-8", "surrogatepass").decode("latin-1"): entry for key, entry in texts.items()}
-        )
+        self._automaton = _automaton({_utf8(key): entry for key, entry in texts.items()})
+        self._spanning = _automaton({_utf8(key): entry for key, entry in texts.items() if BARRIER in key})
+        self._clean: set[str] = set()  # lines that spell no key (see _find)
         self._latin = LatinFinder(latin.items())
         slugs = sorted(set(public_slugs), key=len, reverse=True)
         self._slugs = re.compile("(?<![a-z0-9])(?:" + "|".join(map(re.escape, slugs)) + ")(?![a-z0-9])") if slugs else None
@@ -239,56 +261,64 @@ class Guard:
         raise LeakError(shown, value.case_id, value.field, value.masked(), in_name=True)
 
     def _find(self, text: str, scope: Collection[str] | None) -> PrivateValue | None:
-        """The first private value found in `text`, or None."""
-        text = decode(text)
-        folded = canonical(text)
-        if self._automaton is not None:
-            for _end, entry in self._automaton.iter(folded.encode("utf-8", "surrogatepass").decode("latin-1")):
+        """The first private value found in `text`, or None.
+
+        A page is searched as its lines (`_LINE_BREAK_BETWEEN_STOPS`); a line
+        in which an earlier search found no value at all, for any case, is
+        not searched again: most of a page is menus, markup and JSON keys
+        that every page repeats."""
+        lines = _lines(text)
+        fresh = [line for line in lines if line not in self._clean] if len(lines) > 1 else lines
+        if self._spanning is not None and len(lines) > 1:
+            for _end, entry in self._spanning.iter(_utf8(canonical(decode(text)))):
                 value = entry.hit(scope)
                 if value is not None:
                     return value
-        value = self._find_latin(text, folded, scope)
-        if value is not None and self._slugs is not None:
-            # shi-he-qu may spell a name by chance: look again without the registries' slugs
-            value = self._find_latin(self._slugs.sub(" ", text), None, scope)
-        if value is not None:
-            return value
-        if self._number_automaton is not None:
-            for view in digit_views(text):
-                value = self._find_numbers(view, scope)
-                if value is not None:
-                    return value
-        return None
-
-    def _find_latin(self, text: str, folded: str | None, scope: Collection[str] | None) -> PrivateValue | None:
-        """The first private value `text` spells in Latin letters."""
-        for _start, _stop, entry in self._latin.find(text, folded):
+        spelled = False
+        for entry in self._entries("\n".join(fresh)):  # still lines apart: no match runs across
+            spelled = True
             value = entry.hit(scope)
             if value is not None:
                 return value
+        if not spelled and len(lines) > 1:
+            if len(self._clean) + len(fresh) > _CLEAN_LINES_KEPT:
+                self._clean.clear()
+            self._clean.update(fresh)
         return None
 
-    def _find_numbers(self, folded: str, scope: Collection[str] | None) -> PrivateValue | None:
-        """The first private number in a view of `spelling.digit_views`."""
+    def _entries(self, text: str) -> Iterator[_Entry]:
+        """The entries of the keys `text` spells, in any spelling, lazily."""
+        text = decode(text)
+        folded = canonical(text)
+        if self._automaton is not None:
+            for _end, entry in self._automaton.iter(_utf8(folded)):
+                yield entry
+        latin = self._latin.find(text, folded)
+        if latin and self._slugs is not None:
+            # shi-he-qu may spell a name by chance: look again without the registries' slugs
+            latin = self._latin.find(self._slugs.sub(" ", text))
+        for _start, _stop, entry in latin:
+            yield entry
+        if self._number_automaton is not None:
+            for view in digit_views(text):
+                yield from self._number_entries(view)
+
+    def _number_entries(self, folded: str) -> Iterator[_Entry]:
+        """The entries of the numbers a view of `spelling.digit_views` holds."""
         for pieces in number_pieces(folded):
             for digits in joined_pieces(pieces):
                 entry = self._pieces.get(digits)
-                value = entry.hit(scope) if entry else None
-                if value is not None:
-                    return value
+                if entry is not None:
+                    yield entry
         assert self._number_automaton is not None  # check() looks for numbers only when there are some
         if next(self._number_automaton.iter(_NOT_DIGIT.sub(" ", _RUN_SEPARATOR.sub("", folded))), None) is None:
-            return None  # no run holds a number unless the page's digits do
+            return  # no run holds a number unless the page's digits do
         for run in _NUMBER_RUN.finditer(folded):
-            if run.end() - run.start() < MIN_DIGIT_TEXT:
-                continue  # too short to hold a number worth guarding (dates, counts)
-            value = self._find_number(run.group(), scope)
-            if value is not None:
-                return value
-        return None
+            if run.end() - run.start() >= MIN_DIGIT_TEXT:  # shorter: dates, counts
+                yield from self._run_entries(run.group())
 
-    def _find_number(self, run: str, scope: Collection[str] | None) -> PrivateValue | None:
-        """A private number in one digit run.
+    def _run_entries(self, run: str) -> Iterator[_Entry]:
+        """The entries of the numbers in one digit run.
 
         A value must start where a digit group starts (after an optional
         country code) and end where one ends, or be followed by an extension
@@ -299,7 +329,7 @@ class Guard:
         groups = _NUMBER_GROUP.findall(run)
         digits = "".join(groups).lower()
         if len(digits) < MIN_DIGIT_TEXT:
-            return None
+            return
         bounds = list(itertools.accumulate(map(len, groups), initial=0))
         for start in bounds[:-1]:
             for prefix in ("", *_COUNTRY_CODES):
@@ -319,7 +349,4 @@ class Guard:
                         or end - begin < MIN_NUMBER
                     ):
                         continue  # an extension runs on in the value's own last group, never in another
-                    value = entry.hit(scope)
-                    if value is not None:
-                        return value
-        return None
+                    yield entry

@@ -49,14 +49,16 @@ def build_site(settings: Path, overrides: dict[str, Any], stream: TextIO | None 
 
 def summary(build: Build, seconds: float) -> str:
     """构建完成：读取 … 个案件 … 用时 … 秒 (and where the site is)."""
-    files = [p.relative_to(build.final) for p in build.final.rglob("*") if p.is_file()]
-    pages = sum(1 for p in files if p.suffix == ".html")
+    files = pages = 0
+    for _folder, _subfolders, names in os.walk(build.final):
+        files += len(names)
+        pages += sum(name.endswith(".html") for name in names)
     s = build.summary
     read = f"读取 {s.cases} 个案件，公开 {s.published} 个，不公开 {s.withheld} 个" if s else "没有读取案件"
     other = s.cases - s.published - s.withheld if s else 0
     if other:
         read += f"（另有 {other} 个未办结或无效，只计入统计）"
-    return f"构建完成：{read}；网站共 {len(files)} 个文件，其中网页 {pages} 个；用时 {seconds:.1f} 秒。\n网站在 {build.final}"
+    return f"构建完成：{read}；网站共 {files} 个文件，其中网页 {pages} 个；用时 {seconds:.1f} 秒。\n网站在 {build.final}"
 
 
 @contextmanager

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,13 +41,14 @@ def write_manifest(staging: Path, final: Path) -> Path:
     hard-linked from the published site keep the hash its manifest gives
     them: a file changed by hand since that build stays one `verify` refuses."""
     old = _previous_entries(final)
+    published = _inodes(final) if old and _same_device(staging, final) else {}
     files: dict[str, Entry] = {}
-    for rel, full, info in _walk(staging)[0]:
+    for rel, entry in _walk(staging)[0]:
         known = old.get(rel)
-        if known is not None and _same_inode(info, final / rel):
+        if known is not None and published.get(rel) == entry.inode():
             files[rel] = known
         else:
-            files[rel] = Entry(info.st_size, _sha256(full))
+            files[rel] = Entry(entry.stat(follow_symlinks=False).st_size, _sha256(entry.path))
     pending = manifest_path(final).with_suffix(".tmp")
     pending.parent.mkdir(parents=True, exist_ok=True)
     pending.write_bytes(_encode(files))
@@ -73,13 +73,13 @@ def verify(folder: Path) -> None:
     entries = _read(folder, rebuild)
     files, extra = _walk(folder)
     changed = []
-    for rel, full, info in files:
+    for rel, found in files:
         entry = entries.get(rel)
         if entry is None:
             extra.append(rel)
-        elif entry.size != info.st_size or entry.sha256 != _sha256(full):
+        elif entry.size != found.stat(follow_symlinks=False).st_size or entry.sha256 != _sha256(found.path):
             changed.append(rel)
-    missing = sorted(set(entries) - {rel for rel, _, _ in files})
+    missing = sorted(set(entries) - {rel for rel, _ in files})
     if changed or missing or extra:
         parts = [f"{what} {_names(names)}" for what, names in (("改动了", changed), ("缺少", missing), ("多出", extra)) if names]
         fix = "（请删除改动过的文件或整个输出目录，再运行 hotline build 重新构建）" if changed else f"；{rebuild}"
@@ -123,30 +123,43 @@ def _encode(files: dict[str, Entry]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def _walk(root: Path) -> tuple[list[tuple[str, Path, os.stat_result]], list[str]]:
-    """Below `root`: each regular file (relative posix path, full path,
-    lstat), and the relative paths of anything else that is not a folder
-    (symbolic links, sockets…)."""
-    files, others = [], []
-    for directory, dirs, names in os.walk(root):
-        base = os.path.relpath(directory, root)
-        for name in names + [d for d in dirs if os.path.islink(os.path.join(directory, d))]:
-            rel = name if base == "." else f"{base}/{name}".replace(os.sep, "/")
-            full = Path(directory, name)
-            info = full.lstat()
-            if not stat.S_ISREG(info.st_mode):
-                others.append(rel)
-            else:
-                files.append((rel, full, info))
+def _walk(root: Path) -> tuple[list[tuple[str, os.DirEntry]], list[str]]:
+    """Below `root`: each regular file (relative posix path, directory
+    entry), and the relative paths of anything else that is not a folder
+    (symbolic links, sockets…). A folder that cannot be read is left out,
+    as `os.walk` leaves it: its files are then missing from the list."""
+    files: list[tuple[str, os.DirEntry]] = []
+    others: list[str] = []
+
+    def scan(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    rel = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        scan(entry.path, rel + "/")
+                    elif entry.is_file(follow_symlinks=False):
+                        files.append((rel, entry))
+                    else:
+                        others.append(rel)
+        except OSError:
+            pass
+
+    scan(str(root), "")
     return files, others
 
 
-def _same_inode(info: os.stat_result, other: Path) -> bool:
+def _inodes(root: Path) -> dict[str, int]:
+    """The inode of each regular file below `root`, by relative path (read with the folders: no file is opened)."""
+    return {rel: entry.inode() for rel, entry in _walk(root)[0]}
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` are on one file system, where an inode names one file."""
     try:
-        o = other.lstat()
+        return os.stat(a).st_dev == os.stat(b).st_dev
     except OSError:
         return False
-    return (info.st_dev, info.st_ino) == (o.st_dev, o.st_ino)
 
 
 def _sha256(path: Path) -> str:

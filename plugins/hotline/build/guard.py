@@ -220,17 +220,18 @@ class Guard:
         (relative posix paths already checked when they were written);
         with `skip_names`, the names of those are not checked again either."""
         for directory, dirnames, filenames in os.walk(root):
-            base = Path(directory).relative_to(root)
+            base = os.path.relpath(directory, root)
+            prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
             for name in dirnames:
-                self._check_name((base / name).as_posix(), None)
+                self._check_name(prefix + name, None)
             for name in filenames:
-                rel = (base / name).as_posix()
+                rel = prefix + name
                 if skip_names and rel in skip:
                     continue
                 self._check_name(rel, None)
-                full = root / rel
-                if rel not in skip and full.is_file():
-                    self._check_content(rel, full.read_bytes(), None)
+                full = os.path.join(directory, name)
+                if rel not in skip and os.path.isfile(full):
+                    self._check_content(rel, Path(full).read_bytes(), None)
 
     def _check_content(
         self, path: str, data: bytes | str, scope: Collection[str] | None

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from hotline.dates import cn_month, month_key
@@ -153,13 +153,19 @@ def headline_terms(headlines: list[tuple[str, ...]], min_cases: int) -> tuple[Te
     if len(headlines) < min_cases:
         return ()
     stop = stopwords()
-    tokenizer = _jieba()
     counts: Counter[str] = Counter()
     for lines in headlines:
-        words = {w for line in lines for w in tokenizer.cut(line, HMM=False)}
+        words = frozenset().union(*map(_words, lines))
         counts.update(w for w in words if len(w) > 1 and _WORD.search(w) and w not in stop)
     ranked = sorted((t for t in counts.items() if t[1] >= min_cases), key=lambda t: (-t[1], t[0]))
     return tuple(Term(word, n) for word, n in ranked[:TOP_TERMS])
+
+
+@lru_cache(maxsize=1 << 18)
+def _words(line: str) -> frozenset[str]:
+    """The words jieba cuts one headline line into; remembered, so that a
+    live rebuild (`hotline watch`) cuts only the lines it has not seen."""
+    return frozenset(_jieba().cut(line, HMM=False))
 
 
 @cache

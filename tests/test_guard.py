@@ -346,6 +346,26 @@ def test_a_number_is_found_after_its_line_was_seen_without_it() -> None:
     assert leak(guard, "<header>\n<p>电话</p>\n<p>138 3761 2045</p>\n</header>").field == "caller.phone"
 
 
+def _agrees(values, pages, public_slugs=()) -> None:
+    """The guard raises on exactly the pages where a search of the whole page,
+    by a guard that has seen no other page, finds a value for the page's scope."""
+    guard, whole = Guard(values, public_slugs), Guard(values, public_slugs)
+    for page, scope in pages:
+        expected = any(entry.hit(scope) is not None for entry in whole._entries(page))
+        try:
+            guard.check("cases/x.html", page, scope)
+        except LeakError:
+            assert expected, page
+        else:
+            assert not expected, page
+
+
+def test_a_value_holding_a_clause_end_is_not_found_across_a_line_left_out() -> None:
+    """Lines left out as clean brought 何丽华 and 李明 together: "何丽华|李明"."""
+    _agrees([PrivateValue("何丽华；李明", CASE, "redact[0]")],
+            [("<p>x</p>\n<hr>", None), ("<p>何丽华</p>\n<p>x</p>\n<p>李明</p>", None)])
+
+
 _PIECES = ["何", "丽华", "何丽华", "He ", "Lihua", "LI-HUA", "建国", "138", "3761", "2045", " ", "-", "；", "&#20029;",
            "&amp;", "%E4%B8%BD", "\\u4e3d", "12345", "路灯", "a", "<b>", "</b>", "<br/>", "\u200b",
            '"', '",', ",", "{", "}", "[", "]", ": "]

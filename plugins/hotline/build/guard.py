@@ -51,7 +51,8 @@ _MIN_LATIN = 5
 # (`spelling.BARRIER`), no escape or tag holds either, and between them
 # there is nothing but blanks and a comma; so a page can be searched as the
 # lines between such breaks. (A key that holds a clause end itself is looked
-# for in the whole page too.)
+# for in the whole page only: lines joined apart from the lines between them
+# would bring its two clauses together.)
 _STOPS = r"<>\"{}\[\]"
 _LINE_BREAK_BETWEEN_STOPS = re.compile(f"([{_STOPS}][ \\t,]*)\n[ \\t]*(?=[{_STOPS}])")
 _CLEAN_LINES_KEPT = 100_000  # lines a guard remembers as clean (some tens of MB)
@@ -192,6 +193,12 @@ class Guard:
         # self-synchronising: a match never starts inside a character.
         self._automaton = _automaton({_utf8(key): entry for key, entry in texts.items()})
         self._spanning = _automaton({_utf8(key): entry for key, entry in texts.items() if BARRIER in key})
+        # The other keys, for lines searched apart: joined, two lines a page
+        # holds apart (or a line's own end) would spell a key across a clause end.
+        self._within = (
+            _automaton({_utf8(key): entry for key, entry in texts.items() if BARRIER not in key})
+            if self._spanning is not None else self._automaton
+        )
         self._clean: set[str] = set()  # lines that spell no key (see _find)
         self._latin = LatinFinder(latin.items())
         slugs = sorted(set(public_slugs), key=len, reverse=True)
@@ -275,7 +282,8 @@ class Guard:
                 if value is not None:
                     return value
         spelled = False
-        for entry in self._entries("\n".join(fresh)):  # still lines apart: no match runs across
+        # Still lines apart: no match runs across (keys holding a clause end were looked for above).
+        for entry in self._entries("\n".join(fresh), spanning=len(lines) == 1):
             spelled = True
             value = entry.hit(scope)
             if value is not None:
@@ -286,12 +294,14 @@ class Guard:
             self._clean.update(fresh)
         return None
 
-    def _entries(self, text: str) -> Iterator[_Entry]:
-        """The entries of the keys `text` spells, in any spelling, lazily."""
+    def _entries(self, text: str, spanning: bool = True) -> Iterator[_Entry]:
+        """The entries of the keys `text` spells, in any spelling, lazily;
+        without `spanning`, none of a key holding a clause end."""
         text = decode(text)
         folded = canonical(text)
-        if self._automaton is not None:
-            for _end, entry in self._automaton.iter(_utf8(folded)):
+        automaton = self._automaton if spanning else self._within
+        if automaton is not None:
+            for _end, entry in automaton.iter(_utf8(folded)):
                 yield entry
         latin = self._latin.find(text, folded)
         if latin and self._slugs is not None:

@@ -366,6 +366,31 @@ def test_a_value_holding_a_clause_end_is_not_found_across_a_line_left_out() -> N
             [("<p>x</p>\n<hr>", None), ("<p>何丽华</p>\n<p>x</p>\n<p>李明</p>", None)])
 
 
+def test_a_line_clean_without_chinese_numerals_read_as_digits_is_searched_when_a_page_reads_them() -> None:
+    """一二 on a page has its numerals read as digits on the whole page, and then
+    the line l三O一O一O一O一O, clean on a page without, spells 13010101010."""
+    spelt = "<p>l三O一O一O一O一O</p>"
+    _agrees([PrivateValue("13010101010", CASE, "caller.phone", NUMBER)],
+            [(f"{spelt}\n<hr>", None), (f"{spelt}\n<p>一二</p>", None)])
+    _agrees([PrivateValue("13010101010", CASE, "caller.phone", NUMBER)],
+            [("<p>一二</p>\n<hr>", None), (f"<p>一二</p>\n{spelt}", None)])
+
+
+def test_a_line_clean_with_registry_slugs_kept_is_searched_when_a_page_has_them_stripped() -> None:
+    """A name in letters found on a page (a weak one of another case) has the
+    registries' slugs stripped from the whole page: Li-ping-qiao-hua reads Li- -hua."""
+    from hotline.privacy.private import LATIN
+
+    values = [PrivateValue("lihua", CASE, "caller.name", LATIN),
+              PrivateValue("jianguo", OTHER, "caller.name", LATIN, strong=False),
+              PrivateValue("shihequ", OTHER, "caller.name", LATIN)]
+    slugs = ["ping-qiao", "shi-he-qu"]
+    spelt = "<p>Li-ping-qiao-hua</p>"
+    _agrees(values, [(f"{spelt}\n<hr>", None), (f"{spelt}\n<p>Jianguo</p>", None)], slugs)
+    link = '<a href="../district/shi-he-qu/">浉河区</a>'
+    _agrees(values, [(f"{link}\n<hr>", None), (f"{link}\n{spelt}", None)], slugs)
+
+
 _PIECES = ["何", "丽华", "何丽华", "He ", "Lihua", "LI-HUA", "建国", "138", "3761", "2045", " ", "-", "；", "&#20029;",
            "&amp;", "%E4%B8%BD", "\\u4e3d", "12345", "路灯", "a", "<b>", "</b>", "<br/>", "\u200b",
            '"', '",', ",", "{", "}", "[", "]", ": "]

@@ -23,7 +23,16 @@ import ahocorasick
 
 from hotline.privacy.private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
 from hotline.privacy.spelling import (
-    BARRIER, LETTER_BUT_LOWER, NUMERALS, PHRASE_CHAR, LatinFinder, canonical, digit_views, joined_pieces, number_pieces, numeral_view,
+    BARRIER,
+    LETTER_BUT_LOWER,
+    NUMERALS,
+    PHRASE_CHAR,
+    LatinFinder,
+    canonical,
+    digit_views,
+    joined_pieces,
+    number_pieces,
+    numeral_view,
 )
 from hotline.problems import HotlineError
 

@@ -391,14 +391,26 @@ def test_a_line_clean_with_registry_slugs_kept_is_searched_when_a_page_has_them_
     _agrees(values, [(f"{link}\n<hr>", None), (f"{link}\n{spelt}", None)], slugs)
 
 
+def test_a_name_in_letters_in_angle_brackets_is_found_whatever_the_rest_of_its_page() -> None:
+    """&lt;Lihua&gt; reads <Lihua>, a tag `canonical` drops: the letters run
+    together were looked in only outside tags, so Lihua was found only on a
+    page whose other letters spelled lihua (Alihuang)."""
+    from hotline.privacy.private import LATIN
+
+    values = [PrivateValue("lihua", CASE, "caller.name", LATIN)]
+    _agrees(values, [("<p>&lt;Lihua&gt;</p>\n<hr>", None), ("<p>&lt;Lihua&gt;</p>\n<p>Alihuang</p>", None)])
+    assert leak(Guard(values), "<p>反映人 &lt;Lihua&gt; 称</p>").field == "caller.name"
+
+
 _PIECES = ["何", "丽华", "何丽华", "He ", "Lihua", "LI-HUA", "建国", "138", "3761", "2045", " ", "-", "；", "&#20029;",
            "&amp;", "%E4%B8%BD", "\\u4e3d", "12345", "路灯", "a", "<b>", "</b>", "<br/>", "\u200b",
            '"', '",', ",", "{", "}", "[", "]", ": ", "\r", "\u2028"]
 # What a page reads otherwise for what another of its lines holds: Chinese numerals
 # as digits on a page with 一二 only, the registries' slugs stripped on a page that
-# spells a name in letters (Jianguo, shi-he-qu); and two clauses of one value.
+# spells a name in letters (Jianguo, shi-he-qu); and two clauses of one value; a name
+# in a tag `canonical` drops, looked for where the letters of the page spell it.
 _CONTEXT_PIECES = ["一二", "l三O一O一O一O一O", "Jianguo", "Li-", "-hua", "ping-qiao", "shi-he-qu", "/", "王刚", "；",
-                   "赵强", "x"]
+                   "赵强", "x", "&lt;Lihua&gt;", "Alihuang"]
 
 
 def _line(pieces: list[str], most: int, least: int = 0) -> st.SearchStrategy[str]:

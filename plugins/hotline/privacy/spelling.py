@@ -301,6 +301,7 @@ def latin_letters(word: str) -> str:
 
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
+_NOT_LETTER_OR_BAR = re.compile(r"[^a-z|]+")
 _PHRASES_KEPT = 200_000  # phrases a LatinFinder remembers (a few tens of MB at most)
 
 
@@ -356,7 +357,7 @@ class LatinFinder(Generic[_P]):
     def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, _P]]:
         """Spans of `text` that spell a word, longest first where two start
         together; `folded`: `canonical(text)`, if the caller has it."""
-        if not self.might_find(canonical(text) if folded is None else folded):
+        if not self.might_find(canonical(text) if folded is None else folded) and not self._in_tags(text):
             return []
         found = []
         for phrase in _PHRASE.finditer(text):
@@ -365,6 +366,14 @@ class LatinFinder(Generic[_P]):
                 words = self._words(phrase.group())
             found += [(phrase.start() + begin, phrase.start() + end, payload) for begin, end, payload in words]
         return sorted(found, key=lambda span: (span[0], -span[1]))
+
+    def _in_tags(self, text: str) -> bool:
+        """Whether the short tags `canonical` drops hold a word: a name in
+        angle brackets (<Lihua>, &lt;Lihua&gt; decoded) is one too."""
+        if self.empty or "<" not in text:
+            return False
+        names = _NOT_LETTER_OR_BAR.sub("", "|".join(_SHORT_TAG.findall(text)).lower())  # each tag's own letters
+        return next(self._automaton.iter(names), None) is not None
 
     def _words(self, phrase: str) -> list[tuple[int, int, _P]]:
         """The spans of one phrase that spell a word, remembered."""

@@ -291,7 +291,8 @@ class Guard:
         A page is searched as its lines (`_LINE_BREAK_BETWEEN_STOPS`); a line
         in which an earlier search found no value at all, for any case, is
         not searched again: most of a page is menus, markup and JSON keys
-        that every page repeats."""
+        that every page repeats. (Only a line that spells nothing whatever
+        the rest of its page holds: see `_inert`.)"""
         lines = _lines(text)
         fresh = [line for line in lines if line not in self._clean] if len(lines) > 1 else lines
         if self._spanning is not None and len(lines) > 1:

@@ -227,7 +227,13 @@ def digit_views(text: str) -> list[str]:
     plain = fold_letters(text if text.isascii() else text.translate(_DIGIT_FOLD))
     if not _NUMERAL_DIGIT.search(plain):
         return [plain]
-    return [plain, fold_letters(_NUMERAL_RUN.sub(lambda m: m.group().translate(_NUMERAL_FOLD), plain))]
+    return [plain, numeral_view(plain)]
+
+
+def numeral_view(plain: str) -> str:
+    """The second view of `digit_views`, from the first, whether or not `plain`
+    has Chinese numerals read as digits: l三O一O一O一O一O reads 13010101010."""
+    return fold_letters(_NUMERAL_RUN.sub(lambda m: m.group().translate(_NUMERAL_FOLD), plain))
 
 
 def fold_letters(folded: str) -> str:
@@ -277,9 +283,14 @@ def joined_pieces(run: list[re.Match], most: int = 4, longest: int = 19) -> dict
 # --- Names in Latin letters ---------------------------------------------------
 
 # Latin letters, full-width ones and those with tone marks (Hé Lìhuá, ü) too.
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
+_LATIN_LETTERS = r"A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a"
+_LATIN = re.compile(f"[{_LATIN_LETTERS}]+")
 # Latin words joined only by spaces, hyphens, dots or apostrophes: one name may span them.
-_PHRASE = re.compile(f"{_LATIN.pattern}(?:[\\s\\-‐‑–—·•・.'’_1-5]+{_LATIN.pattern})*[1-5]?")
+_JOINERS = "\\s\\-‐‑–—·•・.'’_1-5"
+_PHRASE = re.compile(f"{_LATIN.pattern}(?:[{_JOINERS}]+{_LATIN.pattern})*[1-5]?")
+# One character of a phrase (a letter or what joins two), and one letter but a-z.
+PHRASE_CHAR = re.compile(f"[{_LATIN_LETTERS}{_JOINERS}]")
+LETTER_BUT_LOWER = re.compile(f"[{_LATIN_LETTERS.replace('a-z', '')}]")
 
 
 def latin_letters(word: str) -> str:
@@ -290,6 +301,7 @@ def latin_letters(word: str) -> str:
 
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
+_NOT_LETTER_OR_BAR = re.compile(r"[^a-z|]+")
 _PHRASES_KEPT = 200_000  # phrases a LatinFinder remembers (a few tens of MB at most)
 
 
@@ -345,7 +357,7 @@ class LatinFinder(Generic[_P]):
     def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, _P]]:
         """Spans of `text` that spell a word, longest first where two start
         together; `folded`: `canonical(text)`, if the caller has it."""
-        if not self.might_find(canonical(text) if folded is None else folded):
+        if not self.might_find(canonical(text) if folded is None else folded) and not self._in_tags(text):
             return []
         found = []
         for phrase in _PHRASE.finditer(text):
@@ -354,6 +366,14 @@ class LatinFinder(Generic[_P]):
                 words = self._words(phrase.group())
             found += [(phrase.start() + begin, phrase.start() + end, payload) for begin, end, payload in words]
         return sorted(found, key=lambda span: (span[0], -span[1]))
+
+    def _in_tags(self, text: str) -> bool:
+        """Whether the short tags `canonical` drops hold a word: a name in
+        angle brackets (<Lihua>, &lt;Lihua&gt; decoded) is one too."""
+        if self.empty or "<" not in text:
+            return False
+        names = _NOT_LETTER_OR_BAR.sub("", "|".join(_SHORT_TAG.findall(text)).lower())  # each tag's own letters
+        return next(self._automaton.iter(names), None) is not None
 
     def _words(self, phrase: str) -> list[tuple[int, int, _P]]:
         """The spans of one phrase that spell a word, remembered."""

@@ -302,6 +302,15 @@ def test_a_mobile_has_no_extension_to_drop(declared: str) -> None:
         assert leak(guard, f"电话 {written}", "cases/page/135.html").field == "caller.phone"
 
 
+def test_a_page_counter_does_not_spell_a_mobile_cut_short() -> None:
+    """Seen at 300,000 cases: the counter 第 13058/13509 页 reads 1305813509, the
+    mobile 13058135092 without its last digit, which is a leak when written so.
+    Listings therefore write the two numbers apart."""
+    guard = Guard([PrivateValue("13058135092", CASE, "caller.phone", NUMBER)])
+    assert leak(guard, "第 13058/13509 页", "cases/page/13058.html").field == "caller.phone"
+    guard.check("cases/page/13058.html", "共 270179 件已办结案件。第 13058 页，共 13509 页")
+
+
 def test_a_landline_still_has_its_extension_and_area_code_dropped() -> None:
     from hotline.privacy.private import caller_values
 

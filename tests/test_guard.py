@@ -302,13 +302,17 @@ def test_a_mobile_has_no_extension_to_drop(declared: str) -> None:
         assert leak(guard, f"电话 {written}", "cases/page/135.html").field == "caller.phone"
 
 
-def test_a_page_counter_does_not_spell_a_mobile_cut_short() -> None:
-    """Seen at 300,000 cases: the counter 第 13058/13509 页 reads 1305813509, the
-    mobile 13058135092 without its last digit, which is a leak when written so.
-    Listings therefore write the two numbers apart."""
-    guard = Guard([PrivateValue("13058135092", CASE, "caller.phone", NUMBER)])
+def test_a_page_counter_with_the_page_count_spells_numbers() -> None:
+    """Seen at 300,000 cases: 第 13058/13509 页 reads 1305813509, the mobile
+    13058135092 without its last digit; 第 208 页，共 2686 页 tells the landline
+    208-2686 in two pieces. Listings therefore name the page alone, apart
+    from the number of cases (the pager shows the last page)."""
+    guard = Guard([PrivateValue("13058135092", CASE, "caller.phone", NUMBER),
+                   PrivateValue("2082686", OTHER, "caller.phone", NUMBER)])
     assert leak(guard, "第 13058/13509 页", "cases/page/13058.html").field == "caller.phone"
-    guard.check("cases/page/13058.html", "共 270179 件已办结案件。第 13058 页，共 13509 页")
+    assert leak(guard, "第 208 页，共 2686 页", "category/a/page/208.html").case_id == OTHER
+    guard.check("cases/page/13058.html", "共 270179 件已办结案件。第 13058 页\n")
+    guard.check("category/a/page/208.html", "共 26860 件已办结案件。第 208 页\n")
 
 
 def test_a_landline_still_has_its_extension_and_area_code_dropped() -> None:

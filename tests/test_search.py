@@ -184,25 +184,129 @@ def test_the_search_bytes_benchmark_counts_each_kind(site, chromium):
     assert chosen["kinds"]["filter"]["files"] == years and chosen["total"] > plain["total"]
 
 
-def test_one_query_finds_cases_of_two_years_in_score_order(site, page, sample_cases):
-    """Each year is its own index; the page merges them and lists the
-    results of all of them, best first, as Pagefind's merge sorts them."""
+def alone(page, year: int, query: str) -> list[str]:
+    """The result URLs of one year's bundle searched alone, best first (a
+    second copy of Pagefind's module, by another URL)."""
+    return page.evaluate("""async ([year, query]) => {
+        const pagefind = await import(`/pagefind/${year}/pagefind.js?alone`);
+        await pagefind.options({ excerptLength: 40 });
+        const found = await pagefind.search(query);
+        const pages = await Promise.all(found.results.map((r) => r.data()));
+        return pages.map((p) => p.url);
+    }""", [year, query])
+
+
+def test_results_are_listed_newest_year_first_best_first_within_a_year(site, page, sample_cases):
+    """Each year is its own index: the page lists the newest year's results
+    first, in Pagefind's order, then the year before's."""
     year = {f"/cases/{c.id}.html": c.received_at.year for c in sample_cases.cases}
     with LocalServer(site) as server:
         page.goto(server.url + "/search.html")
         page.wait_for_selector("#search-form:not([hidden])")
         status, links = search(page, "户口")
-        merged = page.evaluate("""async () => {
-            const pagefind = await import("/pagefind/2013/pagefind.js");
-            const found = await pagefind.search("户口");
-            const pages = await Promise.all(found.results.map((r) => r.data()));
-            return found.results.map((r, i) => [pages[i].url, r.score]);
-        }""")
-    assert {year[link] for link in links} == {2012, 2013}, links
-    scores = [score for _, score in merged]
-    assert scores == sorted(scores, reverse=True)
-    assert links == [url for url, _ in merged if url in links]
+        by_year = {y: [url for url in alone(page, y, "户口") if url in links] for y in (2013, 2012)}
+    assert [year[link] for link in links] == [2013] * 3 + [2012], links
+    assert links == by_year[2013] + by_year[2012]
+    assert status == "找到 4 个案件。" and page.external_requests == []
+
+
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory) -> Path:
+    """120 generated cases received over 2012–2014, about 36 a year, without PDFs."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = generate  # dataclasses look their module up
+        spec.loader.exec_module(generate)
+    base = tmp_path_factory.mktemp("three-years")
+    per_year, generate.CASES_PER_YEAR = generate.CASES_PER_YEAR, 40
+    try:
+        generate.generate(base / "cases", 120, seed=1)
+    finally:
+        generate.CASES_PER_YEAR = per_year
+    run_pelican(SETTINGS, {"CASES_PATH": str(base / "cases"), "OUTPUT_PATH": str(base / "site"),
+                           "HOTLINE": {"PDF": False}})
+    return base / "site"
+
+
+def having(site: Path, word: str) -> dict[str, int]:
+    """Case page URL -> year received, of the case pages whose article holds `word`."""
+    found = {}
+    for path in (site / "cases").glob("XY-*.html"):
+        article = html.fromstring(path.read_text("utf-8")).xpath("//*[@data-pagefind-body]")[0]
+        if word in article.text_content():
+            found[f"/cases/{path.name}"] = int(path.name.split("-")[1])
+    return found
+
+
+def metas(fetched: list[str]) -> list[str]:
+    """The years whose index metadata (pf_meta) was fetched, in order."""
+    return [re.search(r"/pagefind/(\d{4})/", url).group(1) for url in fetched if url.endswith(".pf_meta")]
+
+
+def test_a_common_word_downloads_older_years_only_when_asked(three_years, page):
+    """A word in more than a page of the newest year's cases fetches that
+    year's index alone; 显示更多 goes on year by year, newest first, until
+    every case with the word is listed."""
+    expected = having(three_years, "处理")
+    assert sum(y == 2014 for y in expected.values()) > 20 and {2012, 2013} <= set(expected.values())
+    fetched: list[str] = []
+    page.context.on("request", lambda r: fetched.append(r.url))
+    with LocalServer(three_years) as server:
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        status, links = search(page, "处理")
+        assert metas(fetched) == ["2014"] and len(links) >= 20, (status, metas(fetched))
+        assert status == f"已列出 {len(links)} 个案件，还有更多。"
+        while page.is_visible("#search-more"):
+            page.evaluate("document.getElementById('search-status').textContent = ''")
+            page.click("#search-more")
+            page.wait_for_function("/找到|已列出/.test(document.getElementById('search-status').textContent)")
+        status = page.text_content("#search-status")
+        links = page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
+    assert status == f"找到 {len(expected)} 个案件。" and sorted(links) == sorted(expected)
+    years = [expected[link] for link in links]
+    assert years == sorted(years, reverse=True)
+    assert metas(fetched) == ["2014", "2013", "2012"]
     assert page.external_requests == []
+
+
+def test_a_rare_word_goes_on_into_older_years_by_itself(three_years, page):
+    """Fewer results than a page in the newest year: the older years are
+    searched at once, and the status says how far the search went."""
+    expected = having(three_years, "维修")
+    assert 0 < len(expected) < 20
+    with LocalServer(three_years) as server:
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        status, links = search(page, "维修")
+    assert status == f"找到 {len(expected)} 个案件。" and sorted(links) == sorted(expected)
+
+
+def test_a_new_query_starts_again_from_the_newest_year(three_years, page):
+    """After a search went through every year, the next query lists its
+    results as a fresh page would."""
+    with LocalServer(three_years) as server:
+        page.goto(server.url + "/search.html?q=%E7%BB%B4%E4%BF%AE")  # 维修: every year searched
+        page.wait_for_function("/找到/.test(document.getElementById('search-status').textContent)")
+        _, after = search(page, "小区")
+        page.goto(server.url + "/search.html")
+        page.wait_for_selector("#search-form:not([hidden])")
+        _, fresh = search(page, "小区")
+    assert after == fresh
+
+
+def test_a_year_filter_skips_the_years_received_after_it(three_years, page):
+    """A case resolved in 2012 was received in 2012 or before: the 2013
+    index is not downloaded (the newest, where a search starts, is)."""
+    fetched: list[str] = []
+    page.context.on("request", lambda r: fetched.append(r.url))
+    with LocalServer(three_years) as server:
+        page.goto(server.url + "/search.html?q=%E5%B0%8F%E5%8C%BA&%E5%B9%B4%E4%BB%BD=2012")  # q=小区&年份=2012
+        page.wait_for_function("/找到|没有/.test(document.getElementById('search-status').textContent)")
+        links = page.eval_on_selector_all("#search-results a", "els => els.map(a => a.getAttribute('href'))")
+    assert links and all(link.startswith("/cases/XY-2012-") for link in links)
+    assert "2013" not in metas(fetched) and metas(fetched)[0] == "2014"
 
 
 # --- failures: a missing or failing Pagefind stops the build, in Chinese ---

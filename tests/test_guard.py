@@ -315,6 +315,20 @@ def test_a_page_counter_with_the_page_count_spells_numbers() -> None:
     guard.check("category/a/page/208.html", "共 26860 件已办结案件。第 208 页\n")
 
 
+def test_an_atom_entry_id_is_no_number_told_in_pieces() -> None:
+    """Seen at 100,000 cases: the entry id urn:uuid:fa095f05-ad15-5412-a766-…
+    told the landline 541 2766 in two pieces (5412, a766). A UUID's groups
+    are not pieces of a number; a whole number in one still is, and the
+    same pieces outside a UUID still tell the number."""
+    from hotline.privacy.private import caller_values
+
+    guard = Guard(caller_values({"phone": "0376 541 2766"}, CASE, "caller"))
+    for entry_id in ("urn:uuid:fa095f05-ad15-5412-a766-d166108a5923", "urn:uuid:0f125412-5412-2766-8412-0123456789ab"):
+        guard.check("feeds/all.atom.xml", f"<entry>\n<id>{entry_id}</id>\n<title>占道经营堵路口</title>\n")
+    for written in ("5412-a766", "尾号5412，766", "541-2766", "urn:uuid:fa095f05-ad15-5412-a766-d0376541276", "ad15-5412-a766"):
+        assert leak(guard, f"电话 {written}").field == "caller.phone", written
+
+
 def test_a_landline_still_has_its_extension_and_area_code_dropped() -> None:
     from hotline.privacy.private import caller_values
 

@@ -361,6 +361,7 @@ REGISTRY_CASES = [
     ("blank-name", "- name: '  '\n", 1, "缺少名称 name"),
     ("duplicate", "- name: 城市管理\n- name: 城市管理\n", 2, "重复"),
     ("unknown-key", "- name: 城市管理\n  colour: red\n", 2, "未知的键“colour”"),
+    ("unknown-key-newline", '- name: 城市管理\n  "\\n": red\n', 2, "未知的键“\\u000a”"),
     ("alias", "- &a {name: 城市管理}\n- *a\n", 1, "不支持 YAML 别名"),
     ("tag", "- !!python/object:x {name: 城市管理}\n", 1, "不支持 YAML 标签"),
     ("gbk", "- name: 城市管理\n".encode("gbk"), 1, "不是 UTF-8 编码"),

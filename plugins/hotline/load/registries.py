@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.load.records import Source, read_yaml
+from hotline.load.records import Source, read_yaml, shown
 from hotline.model import Category, Department, District, Registries
 from hotline.problems import Problem
 from hotline.slugs import SLUG_PATTERN, unique_slugs
@@ -108,7 +108,7 @@ def _named(source: Source, kind: _Kind) -> tuple[dict[int, dict], list[Problem]]
             problems.append(source.problem((i,), f"每个{kind.noun}应为键值对（name: …）"))
             continue
         for key in sorted(set(entry) - kind.keys):
-            problems.append(source.problem((i, key), f"未知的键“{key}”（可用的键：{'、'.join(sorted(kind.keys))}）"))
+            problems.append(source.problem((i, key), f"未知的键“{shown(key)}”（可用的键：{'、'.join(sorted(kind.keys))}）"))
         if not isinstance(entry.get("name"), str) or not entry["name"].strip():
             problems.append(source.problem((i, "name"), f"{kind.noun}缺少名称 name（应为文字）"))
             continue

@@ -347,6 +347,20 @@ def test_a_registry_slug_that_spells_a_name_is_not_a_leak_but_the_name_is() -> N
     assert leak(guard, f"{link}<p>反映人 SHI-HE-QU</p>").field == "caller.name"
 
 
+def test_a_font_name_that_spells_a_callers_name_is_not_a_leak_but_the_name_is() -> None:
+    """Seen at 100,000 cases: a caller 方萍 (Ping Fang) stopped the build on
+    the statistics page, whose charts name the font "PingFang SC"."""
+    from hotline.privacy.private import caller_values
+
+    values = caller_values({"name": "方萍", "gender": "female"}, CASE, "caller")
+    guard = Guard(values)
+    chart = '<style>text { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }</style>'
+    guard.check("stats/index.html", chart + "\n<p>共 12 件</p>\n")
+    guard.check("embed/latest.html", chart)
+    for written in ("Ping Fang", "Fang Ping", "PING FANG", "Fang-Ping", "fangping", "Pingfang"):
+        assert leak(guard, f"{chart}\n<p>反映人 {written} 来电</p>").field == "caller.name", written
+
+
 # --- Pages searched line by line ---------------------------------------
 
 

@@ -171,11 +171,18 @@ class _Entry:
         return None
 
 
+# Font names the theme's style sheets, charts and widgets print: public
+# whatever a name in pinyin may spell (方萍 is Ping Fang; at 100,000 cases
+# "PingFang SC" in a chart stopped the build). Looked for as written.
+THEME_WORDS = ("PingFang", "YaHei", "Heiti", "WenQuanYi", "Hiragino")
+
+
 class Guard:
     """Searches outputs for the private values it was built from.
 
     `public_slugs`: the URL slugs of the registries (shi-he-qu), which a
-    name in pinyin may spell by chance and which are public whatever they spell.
+    name in pinyin may spell by chance and which are public whatever they
+    spell; so are the font names of `THEME_WORDS`.
     """
 
     def __init__(self, values: Iterable[PrivateValue], public_slugs: Iterable[str] = ()):
@@ -215,7 +222,7 @@ class Guard:
         )
         self._clean: set[str] = set()  # lines that spell no key (see _find)
         self._latin = LatinFinder(latin.items())
-        slugs = sorted({slug for slug in public_slugs if slug}, key=len, reverse=True)
+        slugs = sorted({slug for slug in (*public_slugs, *THEME_WORDS) if slug}, key=len, reverse=True)
         # (The lookahead for a slug's first letter lets `re` skip ahead: a third faster.)
         firsts = "".join(sorted({re.escape(slug[0]) for slug in slugs}))
         self._slugs = re.compile(

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hotline.load.anonymise import Anonymiser, luhn_valid
@@ -202,3 +202,42 @@ def test_a_declared_long_number_missing_its_last_digit_is_removed(cut):
     caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045", "id_number": "41150219870315452X"}
     text, _ = anonymise(f"来电号码{cut}，请回电。", caller=caller)
     assert not re.search(r"[0-9]{4}", text.replace(" ", "")), text
+
+
+@pytest.mark.parametrize("cut", [
+    "3837612045", "383 7612 045", "383-7612-045", "3837-612-045", "３８３７６１２０４５", "３８３－７６１２－０４５",
+    "三八三七六一二零四五", "三八三 七六一二 零四五", "+86 383 7612 045", "383\u30007612\u3000045",
+])
+def test_a_declared_mobile_missing_its_leading_one_is_removed(cut):
+    """Every mobile begins with 1: the other ten digits name it as well."""
+    text, _ = anonymise(f"来电号码{cut}，请回电。", caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
+    assert "×××" in text and not re.search(r"[0-9０-９]|[一二三四五六七八九零]{2}", text), text
+    assert text.startswith("来电号码") and text.endswith("×××，请回电。"), text
+
+
+@pytest.mark.parametrize("declared", ["+86 138 3761 2045", "0086-138-3761-2045", "86 13837612045"])
+def test_a_mobile_declared_with_its_country_code_is_removed_cut_at_either_end(declared):
+    caller = {"name": "何丽华", "gender": "female", "phone": declared}
+    for cut in ("3837612045", "1383761204", "383 7612 045"):
+        text, _ = anonymise(f"来电号码{cut}，请回电。", caller=caller)
+        assert text == "来电号码×××，请回电。", (declared, text)
+
+
+@pytest.mark.parametrize("kept", [
+    "3837612046", "2837612045", "订单号4837612045", "383 7612 046", "１２３４５６７８９０", "运单号 7712345678",
+])
+def test_ten_digit_numbers_that_are_not_a_callers_are_kept(kept):
+    text, _ = anonymise(f"前言{kept}后语。", caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
+    assert kept in text
+
+
+@given(before=CJK, after=CJK, phone=mobile(), first=st.booleans(), other=st.from_regex(r"[2-9][0-9]{9}", fullmatch=True))
+@settings(max_examples=100, deadline=None)
+def test_a_declared_mobile_cut_at_either_end_never_survives_and_other_numbers_do(before, after, phone, first, other):
+    digits, spelled = phone
+    assume(other not in (digits[1:], digits[:-1]))
+    spelled = re.sub(r"^(\+86 ?|0086-)?[1１]", r"\1", spelled) if first else spelled[:-1]
+    text, _ = anonymise(f"{before}来电{spelled}，{after}编号{other}。", caller={"name": "何丽华", "gender": "female", "phone": digits})
+    runs = re.findall(r"[0-9]+", re.sub(r"[ \-－\u3000+]", "", text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
+    assert not [r for r in runs if digits[1:] in r or digits[:-1] in r]
+    assert f"编号{other}。" in text

@@ -1134,7 +1134,6 @@ def verdict(attack: Attack, outcome: Outcome) -> list[str]:
 FINDINGS: dict[str, str] = {
     # Names
     # Phones and other numbers
-    "phone-declared-cut-first-digit": "leak: the mobile without its leading 1 (10 digits, lossless) published",
     "card-undeclared-failing-luhn": "leak: an undeclared 19-digit card number failing Luhn (a typo) published",
     "plate-undeclared-province-name": "leak: 河南S12345 (province name, not abbreviation) published",
     "address-declared-with-di": "leak: declared address, text 第四栋… leaves 第四栋 (building number)",

@@ -23,7 +23,7 @@ from hotline.fingerprint import fingerprint
 from hotline.load.validate import Record
 from hotline.model import Followup, Handling, PublicCase, Registries
 from hotline.privacy.names import public_name
-from hotline.privacy.private import LATIN, LONG_NUMBER, NUMBER, TEXT, PrivateValue, number_key, public_number_owner, record_values
+from hotline.privacy.private import LATIN, NUMBER, TEXT, PrivateValue, number_forms, number_key, public_number_owner, record_values
 from hotline.privacy.spelling import Finder, LatinFinder, digit_views, joined_pieces, number_pieces, replace_spans
 
 PLACEHOLDER = "×××"  # what a removed number, address or account becomes
@@ -121,7 +121,7 @@ class Anonymiser:
 
     def __init__(self, records: Iterable[Record], registries: Registries):
         self._keep_numbers = {number_key(d.phone): d.name for d in registries.departments if d.phone}
-        self._numbers: dict[str, str] = {}  # with long numbers cut short by their last digit
+        self._numbers: dict[str, str] = {}  # with long numbers cut short by a digit (private.number_forms)
         self._whole_numbers: set[str] = set()
         texts: dict[str, str] = {}
         latin: dict[str, str] = {}
@@ -131,10 +131,8 @@ class Anonymiser:
                     continue
                 if value.kind == NUMBER:
                     key = number_key(value.value)
-                    self._numbers[key] = PLACEHOLDER
                     self._whole_numbers.add(key)
-                    if len(key) >= LONG_NUMBER:
-                        self._numbers[key[:-1]] = PLACEHOLDER
+                    self._numbers.update(dict.fromkeys(number_forms(key), PLACEHOLDER))
                     continue
                 # A word two records declare (one's redact term, another's name)
                 # gets the same replacement whatever order the files come in.

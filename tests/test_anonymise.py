@@ -92,10 +92,26 @@ def test_patterns_are_scrubbed(label, planted):
     assert values, label
 
 
-def test_bank_card_needs_luhn():
-    assert luhn_valid("6222020200000000006") and not luhn_valid("6222020200000000005")
-    text, _ = anonymise("编号6222 0202 0000 0000 005。", caller={"name": "何丽华", "gender": "female"})
-    assert "6222 0202 0000 0000 005" in text
+@pytest.mark.parametrize("card", [
+    "6222020200000000005", "6222 0202 0000 0000 005", "6222-0202-0000-0000-005", "6222.0202.0000.0000.005",
+    "６２２２０２０２００００００００００５", "６２２２　０２０２　００００　００００　００５", "六二二二零二零二零零零零零零零零零零五",
+    "6222020200000004", "6222 0202 0000 0004", "62220202000000000", "6222  0202  0000  0000  0",
+])
+def test_a_number_written_as_a_card_is_removed_even_failing_luhn(card):
+    """A typo in a card number leaves it a card number, as an ID number is one whatever its checksum."""
+    assert not luhn_valid(number_key(card))
+    text, values = anonymise(f"卡号{card}，请退款。", caller={"name": "何丽华", "gender": "female"})
+    assert text == "卡号×××，请退款。", text
+    assert any("银行卡号" in v.field for v in values)
+
+
+@pytest.mark.parametrize("kept", [
+    "2013.01.10-2013.01.14", "2013-01-10 2013-01-14", "20130110—20130114期间", "622202 0200 000 000 005", "12345 67890 12345 6789",
+])
+def test_other_long_digit_runs_need_luhn_to_be_a_card(kept):
+    assert luhn_valid("6222020200000000006") and not luhn_valid(number_key(kept))
+    text, _ = anonymise(f"编号{kept}。", caller={"name": "何丽华", "gender": "female"})
+    assert kept in text
 
 
 @pytest.mark.parametrize("kept", [
@@ -241,3 +257,39 @@ def test_a_declared_mobile_cut_at_either_end_never_survives_and_other_numbers_do
     runs = re.findall(r"[0-9]+", re.sub(r"[ \-－\u3000+]", "", text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
     assert not [r for r in runs if digits[1:] in r or digits[:-1] in r]
     assert f"编号{other}。" in text
+
+
+@pytest.mark.parametrize("written", [
+    "第四栋2单元305室", "四栋2单元305室", "第4栋2单元305室", "第４栋２单元３０５室", "第四幢2单元305室", "第四栋 2单元 305室",
+    "四号楼 2单元305室", "4#楼2单元305室", "第四栋-2单元-305室", "第四栋二单元三零五室",
+])
+def test_a_declared_address_written_with_another_word_for_its_building_leaves_nothing(written):
+    """The address says 4号楼; the text says 第四栋, 4#楼 …: the building goes with the rest."""
+    caller = {"name": "何丽华", "gender": "female", "address": "浉河区枫林小区4号楼2单元305室"}
+    text, _ = anonymise(f"来电人住{written}，楼道灯不亮。", caller=caller)
+    assert text == "来电人住×××，楼道灯不亮。", text
+
+
+@pytest.mark.parametrize("kept", ["共有四栋楼", "第四栋楼外墙脱落", "前三栋已经完工", "一幢房屋", "第五号院子"])
+def test_building_words_in_prose_are_kept_beside_a_declared_address(kept):
+    caller = {"name": "何丽华", "gender": "female", "address": "浉河区枫林小区4号楼2单元305室"}
+    text, _ = anonymise(f"小区{kept}，请处理。", caller=caller)
+    assert kept in text, text
+
+
+@pytest.mark.parametrize("plate", [
+    "河南S12345", "河南省S12345", "河南 S12345", "河南S·12345", "河南S-12345", "河南Ｓ１２３４５", "河南S一二三四五",
+    "黑龙江A12345", "内蒙古K12345", "内蒙K12345", "北京A1234学", "广东BD12345", "新疆A 1 2 3 4 5",
+])
+def test_a_plate_with_its_province_written_in_full_is_removed(plate):
+    text, values = anonymise(f"一辆{plate}的轿车占用消防通道。", caller={"name": "何丽华", "gender": "female"})
+    assert text == "一辆×××的轿车占用消防通道。", text
+    assert any("车牌号" in v.field for v in values)
+
+
+@pytest.mark.parametrize("kept", [
+    "河南省信阳市", "河南G107国道", "河南S312省道", "北京时间8点", "湖北武汉12345", "广东省人民医院", "上海市12345热线", "四川ABC",
+])
+def test_province_names_in_prose_are_kept(kept):
+    text, _ = anonymise(f"来电人说{kept}，请处理。", caller={"name": "何丽华", "gender": "female"})
+    assert kept in text, text

@@ -1134,9 +1134,6 @@ def verdict(attack: Attack, outcome: Outcome) -> list[str]:
 FINDINGS: dict[str, str] = {
     # Names
     # Phones and other numbers
-    "card-undeclared-failing-luhn": "leak: an undeclared 19-digit card number failing Luhn (a typo) published",
-    "plate-undeclared-province-name": "leak: 河南S12345 (province name, not abbreviation) published",
-    "address-declared-with-di": "leak: declared address, text 第四栋… leaves 第四栋 (building number)",
     "employer-short-name": "leak: employer 信阳市宏达N商贸有限公司 written 宏达N商贸 published",
     "employer-company": "leak: employer written 宏达N公司 published",
     "employer-city-short": "leak: employer written 信阳宏达N published",

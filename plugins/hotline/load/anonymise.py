@@ -55,11 +55,15 @@ PATTERN_KINDS = {
     "landline": ("固定电话", NUMBER),
     "plate": ("车牌号", TEXT),
     "account": ("QQ或微信号", TEXT),
+    "building": ("楼号", TEXT),
     "room": ("门牌号", TEXT),
 }
 _AT = r"(?:\s*[@＠]\s*|\s+(?i:at)\s+|\s*[(\[{](?i:at|a)[)\]}]\s*|\s*(?:艾特|圈|小老鼠)\s*|#)"
 _DOT = r"(?:\s*\.\s*|。|\s+(?i:dot)\s+|\s*[(\[{](?i:dot)[)\]}]\s*|点|#)"
 _PROVINCE = "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+# A plate's province written in full (河南S12345): the province's name, not its abbreviation.
+_PROVINCE_NAME = ("(?:北京|天津|上海|重庆|河北|河南|云南|辽宁|黑龙江|湖南|安徽|山东|新疆|江苏|浙江|江西|湖北|广西|甘肃|山西"
+                  "|内蒙古?|陕西|吉林|福建|贵州|广东|青海|西藏|四川|宁夏|海南)省?")
 PATTERNS = re.compile("|".join([
     rf"(?P<email>[A-Za-z0-9._%+\-]+{_AT}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT}[A-Za-z]{{2,}}(?![A-Za-z]))",
     rf"(?P<id18>(?<![0-9A-Za-z])(?:{_D}{_GROUP}){{17}}[0-9Xx](?![0-9A-Za-z]))",
@@ -68,17 +72,23 @@ PATTERNS = re.compile("|".join([
     rf"(?P<id15>(?<![0-9])(?:{_D}{_GROUP}){{14}}{_D}(?![0-9]))",
     rf"(?P<landline>(?<![0-9])(?:[（(]0{_D}{{2,3}}[)）]|0{_D}{{2,3}}){_SEP}{_D}(?:{_SEP}{_D}){{6,7}}(?![0-9]))",
     # A plate has a digit among its five or six (豫S12345, 豫 S 1 2 3 4 5, 豫S1234学), not 新iPhone.
-    rf"(?P<plate>(?:{_PROVINCE}|车牌(?:号码|号)?[:：是为]?)\s?[A-Za-z][ ·•・.\-]?(?=(?:[A-Za-z]\s?)*[0-9])"
+    rf"(?P<plate>(?:{_PROVINCE}|{_PROVINCE_NAME}|车牌(?:号码|号)?[:：是为]?)\s?[A-Za-z][ ·•・.\-]?(?=(?:[A-Za-z]\s?)*[0-9])"
     r"(?:[A-Za-z0-9]\s?){4,5}[A-Za-z0-9学警挂领港澳](?![A-Za-z0-9]))",
     r"(?P<account>(?:(?i:qq|q(?=号))|扣扣|企鹅|微信|(?i:wechat|weixin|vx)|v信)(?:号码|号)?\s*[为是]?\s*[:：]?\s*"
     r"(?P<account_id>[0-9](?:[ ]?[0-9]){4,11}(?![0-9])|[A-Za-z0-9_\-]{5,20}))",
-    rf"(?P<room>{_NUM_CN}+(?:号楼|#楼|单元){_SEP}(?:{_NUM_CN}+(?:单元|门|楼){_SEP})?(?:{_D}+(?:室|号|户)?)?"
+    # A building number beside an address part already removed (第四栋×××: the address says 4号楼).
+    rf"(?P<building>第?{_NUM_CN}+(?:号楼|#楼|栋|幢|号院){_SEP}{PLACEHOLDER})",
+    rf"(?P<room>第?{_NUM_CN}+(?:号楼|#楼|单元){_SEP}(?:{_NUM_CN}+(?:单元|门|楼){_SEP})?(?:{_D}+(?:室|号|户)?)?"
     rf"|{_D}+(?:栋|幢){_SEP}(?:{_D}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
     rf"|第?{_NUM_CN}+(?:栋|幢){_SEP}{_NUM_CN}+(?:单元|门|室|号|户)(?:{_SEP}{_D}+(?:室|号|户)?)?"
     rf"|{_D}+号院(?:{_D}+排)?(?:{_D}+号)?|{_D}+排{_D}+号|(?<![0-9]){_D}{{1,2}}楼{_D}{{3,4}}(?![0-9平米㎡])"
     rf"|(?<![0-9\-]){_D}{{1,3}}-{_D}{{1,2}}-{_D}{{3,4}}(?![0-9\-])"
     rf"|(?<![0-9]){_D}{{3,4}}(?:室|房间|房))",
 ]))
+# A card number as a card is written: one run, or groups of four (6222 0202 0000 0000 005).
+# Written so it is a card even when a digit is wrong (the Luhn check fails), as an ID
+# number is one whatever its checksum; other groupings (dates, lists) must pass Luhn.
+_CARD_WRITTEN = re.compile(r"[0-9]{16,19}|[0-9]{4}(?:[ .\-‐‑–—]{1,4}[0-9]{4}){3}(?:[ .\-‐‑–—]{1,4}[0-9]{1,3})?")
 _NUMBER_RUN = re.compile(rf"[0-9](?:{_SEP}[0-9Xx])+")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
@@ -176,7 +186,9 @@ class Anonymiser:
         key = number_key(value)
         if kind == NUMBER and public_number_owner(key, self._keep_numbers):
             return None
-        if label == "银行卡号" and not luhn_valid(key):
+        if m.lastgroup == "building":
+            return PLACEHOLDER  # what it stands beside is the private value the guard looks for
+        if label == "银行卡号" and not luhn_valid(key) and not _CARD_WRITTEN.fullmatch(whole):
             return None
         found.append(PrivateValue(value, record.id, f"{field}（{label}）", kind))
         return whole.replace(value, PLACEHOLDER) if value != whole else PLACEHOLDER

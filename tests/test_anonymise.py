@@ -293,3 +293,30 @@ def test_a_plate_with_its_province_written_in_full_is_removed(plate):
 def test_province_names_in_prose_are_kept(kept):
     text, _ = anonymise(f"来电人说{kept}，请处理。", caller={"name": "何丽华", "gender": "female"})
     assert kept in text, text
+
+
+@pytest.mark.parametrize("kept", [
+    "300房间的酒店", "1000房间", "有200房间", "３００房间的宾馆", "5楼1000平方米", "５楼１０００平方米", "3楼200平米", "2楼1000㎡",
+])
+def test_counts_of_rooms_and_floor_areas_are_not_rooms(kept):
+    text, _ = anonymise(f"该商场{kept}长期闲置。", caller={"name": "何丽华", "gender": "female"})
+    assert kept in text, text
+
+
+@pytest.mark.parametrize("room", ["302房间", "1201房间", "301室", "300室", "300房", "５０２房间"])
+def test_room_numbers_are_still_rooms(room):
+    text, _ = anonymise(f"住在{room}，楼道灯不亮。", caller={"name": "何丽华", "gender": "female"})
+    assert text == "住在×××，楼道灯不亮。", text
+
+
+@pytest.mark.parametrize("address", ["浉河区某某宾馆300室", "浉河区某某宾馆３００室", "浉河区某某小区1号楼1000房"])
+def test_a_round_room_number_the_callers_address_declares_is_removed(address):
+    room = "1000" if "1000" in address else "300"
+    text, _ = anonymise(f"住在{room}房间，楼道灯不亮。", caller={"name": "何丽华", "gender": "female", "address": address})
+    assert text.startswith("住在×××") and room not in text and "楼道灯不亮" in text, text
+
+
+@pytest.mark.parametrize("text", ["住四栋1383761204。", "住第４栋 3837612045。", "三栋四栋6222020200000000004号"])
+def test_a_building_beside_a_number_removed_goes_at_once(text):
+    once, _ = anonymise(text, caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
+    assert "栋" not in once and anonymise(once)[0] == once, once

@@ -1145,7 +1145,6 @@ FINDINGS: dict[str, str] = {
     "employer-company": "leak: employer written 宏达N公司 published",
     "employer-city-short": "leak: employer written 信阳宏达N published",
     # Readability
-    "readability-room-pattern-on-floor-area": "over-redaction: 5楼1000平方米 and 300房间 taken for rooms, blanked",
     # Refusals
 }
 

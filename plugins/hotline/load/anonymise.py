@@ -24,7 +24,7 @@ from hotline.load.validate import Record
 from hotline.model import Followup, Handling, PublicCase, Registries
 from hotline.privacy.names import public_name
 from hotline.privacy.private import LATIN, NUMBER, TEXT, PrivateValue, number_forms, number_key, public_number_owner, record_values
-from hotline.privacy.spelling import Finder, LatinFinder, digit_views, joined_pieces, number_pieces, replace_spans
+from hotline.privacy.spelling import Finder, LatinFinder, canonical, digit_views, joined_pieces, number_pieces, replace_spans
 
 PLACEHOLDER = "×××"  # what a removed number, address or account becomes
 REDACTED = "某某"  # what a `redact` term (a third party's name) becomes
@@ -60,6 +60,8 @@ PATTERN_KINDS = {
 }
 _AT = r"(?:\s*[@＠]\s*|\s+(?i:at)\s+|\s*[(\[{](?i:at|a)[)\]}]\s*|\s*(?:艾特|圈|小老鼠)\s*|#)"
 _DOT = r"(?:\s*\.\s*|。|\s+(?i:dot)\s+|\s*[(\[{](?i:dot)[)\]}]\s*|点|#)"
+# A building number beside what was removed (第四栋××× where the address says 4号楼): it goes too.
+_BESIDE_REMOVED = rf"(?:第?{_NUM_CN}+(?:号楼|#楼|栋|幢|号院){_SEP})+{PLACEHOLDER}"
 _PROVINCE = "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
 # A plate's province written in full (河南S12345): the province's name, not its abbreviation.
 _PROVINCE_NAME = ("(?:北京|天津|上海|重庆|河北|河南|云南|辽宁|黑龙江|湖南|安徽|山东|新疆|江苏|浙江|江西|湖北|广西|甘肃|山西"
@@ -76,8 +78,7 @@ PATTERNS = re.compile("|".join([
     r"(?:[A-Za-z0-9]\s?){4,5}[A-Za-z0-9学警挂领港澳](?![A-Za-z0-9]))",
     r"(?P<account>(?:(?i:qq|q(?=号))|扣扣|企鹅|微信|(?i:wechat|weixin|vx)|v信)(?:号码|号)?\s*[为是]?\s*[:：]?\s*"
     r"(?P<account_id>[0-9](?:[ ]?[0-9]){4,11}(?![0-9])|[A-Za-z0-9_\-]{5,20}))",
-    # A building number beside an address part already removed (第四栋×××: the address says 4号楼).
-    rf"(?P<building>第?{_NUM_CN}+(?:号楼|#楼|栋|幢|号院){_SEP}{PLACEHOLDER})",
+    rf"(?P<building>{_BESIDE_REMOVED})",
     rf"(?P<room>第?{_NUM_CN}+(?:号楼|#楼|单元){_SEP}(?:{_NUM_CN}+(?:单元|门|楼){_SEP})?(?:{_D}+(?:室|号|户)?)?"
     rf"|{_D}+(?:栋|幢){_SEP}(?:{_D}+(?:单元|门){_SEP})?(?:{_D}+(?:室|号|户)?)?"
     rf"|第?{_NUM_CN}+(?:栋|幢){_SEP}{_NUM_CN}+(?:单元|门|室|号|户)(?:{_SEP}{_D}+(?:室|号|户)?)?"
@@ -89,7 +90,11 @@ PATTERNS = re.compile("|".join([
 # Written so it is a card even when a digit is wrong (the Luhn check fails), as an ID
 # number is one whatever its checksum; other groupings (dates, lists) must pass Luhn.
 _CARD_WRITTEN = re.compile(r"[0-9]{16,19}|[0-9]{4}(?:[ .\-‐‑–—]{1,4}[0-9]{4}){3}(?:[ .\-‐‑–—]{1,4}[0-9]{1,3})?")
+# A round hundred of rooms is a count, not a room (300房间的酒店): no room is numbered so,
+# unless the caller's own address says it is.
+_ROOM_COUNT = re.compile(r"[1-9][0-9]?00房间")
 _NUMBER_RUN = re.compile(rf"[0-9](?:{_SEP}[0-9Xx])+")
+_BESIDE_REMOVED_RE = re.compile(_BESIDE_REMOVED)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
@@ -109,6 +114,12 @@ def _sub(pattern: re.Pattern, replace, text: str, view: int) -> str:
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
     """`text` with found spans replaced, the earliest and then the longest first."""
     return replace_spans(text, sorted(spans, key=lambda s: (s[0], -s[1])))
+
+
+def _in_address(digits: str, record: Record) -> bool:
+    """Whether a caller of `record` declares an address holding the number `digits`."""
+    addresses = (canonical(str(c.get("address") or "")) for c in record.callers if isinstance(c, dict))
+    return any(re.search(f"(?<![0-9]){digits}(?![0-9])", address) for address in addresses)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -165,6 +176,8 @@ class Anonymiser:
         for view in range(len(digit_views(text))):
             text = _sub(_NUMBER_RUN, self._number_hit, text, view)
             text = self._pieces(text, record, found, field, view)
+        for view in range(len(digit_views(text))):  # a building beside a number removed just now (四栋×××)
+            text = _sub(_BESIDE_REMOVED_RE, lambda m: PLACEHOLDER, text, view)
         return text
 
     def _pieces(self, text: str, record: Record, found: list[PrivateValue], field: str, view: int) -> str:
@@ -185,6 +198,8 @@ class Anonymiser:
         value = m.group("account_id") or whole
         key = number_key(value)
         if kind == NUMBER and public_number_owner(key, self._keep_numbers):
+            return None
+        if m.lastgroup == "room" and _ROOM_COUNT.fullmatch(whole) and not _in_address(whole[:-2], record):
             return None
         if m.lastgroup == "building":
             return PLACEHOLDER  # what it stands beside is the private value the guard looks for

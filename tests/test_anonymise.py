@@ -320,3 +320,21 @@ def test_a_round_room_number_the_callers_address_declares_is_removed(address):
 def test_a_building_beside_a_number_removed_goes_at_once(text):
     once, _ = anonymise(text, caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
     assert "栋" not in once and anonymise(once)[0] == once, once
+
+
+@pytest.mark.parametrize("written, kept", [
+    ("3837612045 2013", " 2013"), ("1383761204 2013", " 2013"), ("3837612045-12", "-12"), ("2013 3837612045", "2013 "),
+    ("2013-6221234", "2013-"), ("6221234-801", "-801"), ("３８３７６１２０４５ ２０１３", " ２０１３"), ("l383761204 2O13", " 2O13"),
+])
+def test_a_declared_number_among_other_digit_groups_is_removed_and_they_are_kept(written, kept):
+    """The guard finds a number that is whole groups of a longer run; so must the anonymiser remove it there."""
+    caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045 / 6221234"}
+    text, _ = anonymise(f"电话{written}。", caller=caller)
+    assert "×××" in text and kept in text and not re.search(r"3761|6221", text), text
+
+
+@pytest.mark.parametrize("kept", ["2013 0101 1234", "6221 2345", "1383 7612", "62212345-1"])
+def test_digit_groups_that_spell_no_declared_number_are_kept(kept):
+    caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045 / 6221234"}
+    text, _ = anonymise(f"编号{kept}。", caller=caller)
+    assert kept in text, text

@@ -121,6 +121,17 @@ def test_a_declared_mobile_without_its_leading_one_in_any_spelling_is_removed(sp
     assert "×××" in text, text
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([PHONE, PHONE[1:], PHONE[:-1], "6221234"]), st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+       st.sampled_from([" ", "-", "/", "  "]), st.booleans(), FILLER)
+def test_a_declared_number_beside_another_digit_group_is_removed_and_the_guard_agrees(number, other, separator, after, before):
+    caller = {"name": "何丽华", **GENDER, "phone": f"{PHONE} / 6221234"}
+    written = f"{number}{separator}{other}" if after else f"{other}{separator}{number}"
+    text, values = anonymise(f"{before}电话{written}。", caller=caller)
+    Guard(values).check("cases/x.html", text, scope={"XY-1"})
+    assert "×××" in text, text
+
+
 @st.composite
 def card_spellings(draw) -> tuple[str, str]:
     """(a card number of 16 or 19 digits, Luhn or not, as a clerk might write it)."""

@@ -95,6 +95,8 @@ _CARD_WRITTEN = re.compile(r"[0-9]{16,19}|[0-9]{4}(?:[ .\-‐‑–—]{1,4}[0-9
 _ROOM_COUNT = re.compile(r"[1-9][0-9]?00房间")
 _NUMBER_RUN = re.compile(rf"[0-9](?:{_SEP}[0-9Xx])+")
 _BESIDE_REMOVED_RE = re.compile(_BESIDE_REMOVED)
+_DIGIT_GROUP = re.compile(r"[0-9]+[Xx]?")
+_MOST_GROUPS = 8  # groups one number is written in at most (4 1 5 0 2 … would be a number told digit by digit)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
@@ -175,10 +177,31 @@ class Anonymiser:
         text = _replace(text, self._latin.find(text) + own[1].find(text))  # after e-mails: heli.hua@qq.com is one
         for view in range(len(digit_views(text))):
             text = _sub(_NUMBER_RUN, self._number_hit, text, view)
+            text = self._groups(text, view)
             text = self._pieces(text, record, found, field, view)
         for view in range(len(digit_views(text))):  # a building beside a number removed just now (四栋×××)
             text = _sub(_BESIDE_REMOVED_RE, lambda m: PLACEHOLDER, text, view)
         return text
+
+    def _groups(self, text: str, view: int) -> str:
+        """A declared number that is some whole digit groups of a longer run
+        (3837612045 2013, 2013-6221234, 1383761204-12): those groups removed,
+        the rest kept, as the guard would find the number there."""
+        views = digit_views(text)
+        spans = []
+        for run in _NUMBER_RUN.finditer(views[min(view, len(views) - 1)]):
+            groups = list(_DIGIT_GROUP.finditer(run.group()))
+            i = 0
+            while i < len(groups):
+                for j in range(min(len(groups), i + _MOST_GROUPS), i, -1):  # the longest first
+                    digits = "".join(g.group() for g in groups[i:j]).upper()
+                    if any(digits.startswith(p) and digits[len(p):] in self._numbers for p in ("", "86", "0086")):
+                        spans.append((run.start() + groups[i].start(), run.start() + groups[j - 1].end(), PLACEHOLDER))
+                        i = j
+                        break
+                else:
+                    i += 1
+        return replace_spans(text, spans)
 
     def _pieces(self, text: str, record: Record, found: list[PrivateValue], field: str, view: int) -> str:
         """A declared number, or a mobile, told in pieces: each piece removed."""

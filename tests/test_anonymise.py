@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hotline.load.anonymise import Anonymiser, luhn_valid
@@ -92,10 +92,26 @@ def test_patterns_are_scrubbed(label, planted):
     assert values, label
 
 
-def test_bank_card_needs_luhn():
-    assert luhn_valid("6222020200000000006") and not luhn_valid("6222020200000000005")
-    text, _ = anonymise("编号6222 0202 0000 0000 005。", caller={"name": "何丽华", "gender": "female"})
-    assert "6222 0202 0000 0000 005" in text
+@pytest.mark.parametrize("card", [
+    "6222020200000000005", "6222 0202 0000 0000 005", "6222-0202-0000-0000-005", "6222.0202.0000.0000.005",
+    "６２２２０２０２００００００００００５", "６２２２　０２０２　００００　００００　００５", "六二二二零二零二零零零零零零零零零零五",
+    "6222020200000004", "6222 0202 0000 0004", "62220202000000000", "6222  0202  0000  0000  0",
+])
+def test_a_number_written_as_a_card_is_removed_even_failing_luhn(card):
+    """A typo in a card number leaves it a card number, as an ID number is one whatever its checksum."""
+    assert not luhn_valid(number_key(card))
+    text, values = anonymise(f"卡号{card}，请退款。", caller={"name": "何丽华", "gender": "female"})
+    assert text == "卡号×××，请退款。", text
+    assert any("银行卡号" in v.field for v in values)
+
+
+@pytest.mark.parametrize("kept", [
+    "2013.01.10-2013.01.14", "2013-01-10 2013-01-14", "20130110—20130114期间", "622202 0200 000 000 005", "12345 67890 12345 6789",
+])
+def test_other_long_digit_runs_need_luhn_to_be_a_card(kept):
+    assert luhn_valid("6222020200000000006") and not luhn_valid(number_key(kept))
+    text, _ = anonymise(f"编号{kept}。", caller={"name": "何丽华", "gender": "female"})
+    assert kept in text
 
 
 @pytest.mark.parametrize("kept", [
@@ -202,3 +218,123 @@ def test_a_declared_long_number_missing_its_last_digit_is_removed(cut):
     caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045", "id_number": "41150219870315452X"}
     text, _ = anonymise(f"来电号码{cut}，请回电。", caller=caller)
     assert not re.search(r"[0-9]{4}", text.replace(" ", "")), text
+
+
+@pytest.mark.parametrize("cut", [
+    "3837612045", "383 7612 045", "383-7612-045", "3837-612-045", "３８３７６１２０４５", "３８３－７６１２－０４５",
+    "三八三七六一二零四五", "三八三 七六一二 零四五", "+86 383 7612 045", "383\u30007612\u3000045",
+])
+def test_a_declared_mobile_missing_its_leading_one_is_removed(cut):
+    """Every mobile begins with 1: the other ten digits name it as well."""
+    text, _ = anonymise(f"来电号码{cut}，请回电。", caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
+    assert "×××" in text and not re.search(r"[0-9０-９]|[一二三四五六七八九零]{2}", text), text
+    assert text.startswith("来电号码") and text.endswith("×××，请回电。"), text
+
+
+@pytest.mark.parametrize("declared", ["+86 138 3761 2045", "0086-138-3761-2045", "86 13837612045"])
+def test_a_mobile_declared_with_its_country_code_is_removed_cut_at_either_end(declared):
+    caller = {"name": "何丽华", "gender": "female", "phone": declared}
+    for cut in ("3837612045", "1383761204", "383 7612 045"):
+        text, _ = anonymise(f"来电号码{cut}，请回电。", caller=caller)
+        assert text == "来电号码×××，请回电。", (declared, text)
+
+
+@pytest.mark.parametrize("kept", [
+    "3837612046", "2837612045", "订单号4837612045", "383 7612 046", "１２３４５６７８９０", "运单号 7712345678",
+])
+def test_ten_digit_numbers_that_are_not_a_callers_are_kept(kept):
+    text, _ = anonymise(f"前言{kept}后语。", caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
+    assert kept in text
+
+
+@given(before=CJK, after=CJK, phone=mobile(), first=st.booleans(), other=st.from_regex(r"[2-9][0-9]{9}", fullmatch=True))
+@settings(max_examples=100, deadline=None)
+def test_a_declared_mobile_cut_at_either_end_never_survives_and_other_numbers_do(before, after, phone, first, other):
+    digits, spelled = phone
+    assume(other not in (digits[1:], digits[:-1]))
+    spelled = re.sub(r"^(\+86 ?|0086-)?[1１]", r"\1", spelled) if first else spelled[:-1]
+    text, _ = anonymise(f"{before}来电{spelled}，{after}编号{other}。", caller={"name": "何丽华", "gender": "female", "phone": digits})
+    runs = re.findall(r"[0-9]+", re.sub(r"[ \-－\u3000+]", "", text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
+    assert not [r for r in runs if digits[1:] in r or digits[:-1] in r]
+    assert f"编号{other}。" in text
+
+
+@pytest.mark.parametrize("written", [
+    "第四栋2单元305室", "四栋2单元305室", "第4栋2单元305室", "第４栋２单元３０５室", "第四幢2单元305室", "第四栋 2单元 305室",
+    "四号楼 2单元305室", "4#楼2单元305室", "第四栋-2单元-305室", "第四栋二单元三零五室",
+])
+def test_a_declared_address_written_with_another_word_for_its_building_leaves_nothing(written):
+    """The address says 4号楼; the text says 第四栋, 4#楼 …: the building goes with the rest."""
+    caller = {"name": "何丽华", "gender": "female", "address": "浉河区枫林小区4号楼2单元305室"}
+    text, _ = anonymise(f"来电人住{written}，楼道灯不亮。", caller=caller)
+    assert text == "来电人住×××，楼道灯不亮。", text
+
+
+@pytest.mark.parametrize("kept", ["共有四栋楼", "第四栋楼外墙脱落", "前三栋已经完工", "一幢房屋", "第五号院子"])
+def test_building_words_in_prose_are_kept_beside_a_declared_address(kept):
+    caller = {"name": "何丽华", "gender": "female", "address": "浉河区枫林小区4号楼2单元305室"}
+    text, _ = anonymise(f"小区{kept}，请处理。", caller=caller)
+    assert kept in text, text
+
+
+@pytest.mark.parametrize("plate", [
+    "河南S12345", "河南省S12345", "河南 S12345", "河南S·12345", "河南S-12345", "河南Ｓ１２３４５", "河南S一二三四五",
+    "黑龙江A12345", "内蒙古K12345", "内蒙K12345", "北京A1234学", "广东BD12345", "新疆A 1 2 3 4 5",
+])
+def test_a_plate_with_its_province_written_in_full_is_removed(plate):
+    text, values = anonymise(f"一辆{plate}的轿车占用消防通道。", caller={"name": "何丽华", "gender": "female"})
+    assert text == "一辆×××的轿车占用消防通道。", text
+    assert any("车牌号" in v.field for v in values)
+
+
+@pytest.mark.parametrize("kept", [
+    "河南省信阳市", "河南G107国道", "河南S312省道", "北京时间8点", "湖北武汉12345", "广东省人民医院", "上海市12345热线", "四川ABC",
+])
+def test_province_names_in_prose_are_kept(kept):
+    text, _ = anonymise(f"来电人说{kept}，请处理。", caller={"name": "何丽华", "gender": "female"})
+    assert kept in text, text
+
+
+@pytest.mark.parametrize("kept", [
+    "300房间的酒店", "1000房间", "有200房间", "３００房间的宾馆", "5楼1000平方米", "５楼１０００平方米", "3楼200平米", "2楼1000㎡",
+])
+def test_counts_of_rooms_and_floor_areas_are_not_rooms(kept):
+    text, _ = anonymise(f"该商场{kept}长期闲置。", caller={"name": "何丽华", "gender": "female"})
+    assert kept in text, text
+
+
+@pytest.mark.parametrize("room", ["302房间", "1201房间", "301室", "300室", "300房", "５０２房间"])
+def test_room_numbers_are_still_rooms(room):
+    text, _ = anonymise(f"住在{room}，楼道灯不亮。", caller={"name": "何丽华", "gender": "female"})
+    assert text == "住在×××，楼道灯不亮。", text
+
+
+@pytest.mark.parametrize("address", ["浉河区某某宾馆300室", "浉河区某某宾馆３００室", "浉河区某某小区1号楼1000房"])
+def test_a_round_room_number_the_callers_address_declares_is_removed(address):
+    room = "1000" if "1000" in address else "300"
+    text, _ = anonymise(f"住在{room}房间，楼道灯不亮。", caller={"name": "何丽华", "gender": "female", "address": address})
+    assert text.startswith("住在×××") and room not in text and "楼道灯不亮" in text, text
+
+
+@pytest.mark.parametrize("text", ["住四栋1383761204。", "住第４栋 3837612045。", "三栋四栋6222020200000000004号"])
+def test_a_building_beside_a_number_removed_goes_at_once(text):
+    once, _ = anonymise(text, caller={"name": "何丽华", "gender": "female", "phone": "138 3761 2045"})
+    assert "栋" not in once and anonymise(once)[0] == once, once
+
+
+@pytest.mark.parametrize("written, kept", [
+    ("3837612045 2013", " 2013"), ("1383761204 2013", " 2013"), ("3837612045-12", "-12"), ("2013 3837612045", "2013 "),
+    ("2013-6221234", "2013-"), ("6221234-801", "-801"), ("３８３７６１２０４５ ２０１３", " ２０１３"), ("l383761204 2O13", " 2O13"),
+])
+def test_a_declared_number_among_other_digit_groups_is_removed_and_they_are_kept(written, kept):
+    """The guard finds a number that is whole groups of a longer run; so must the anonymiser remove it there."""
+    caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045 / 6221234"}
+    text, _ = anonymise(f"电话{written}。", caller=caller)
+    assert "×××" in text and kept in text and not re.search(r"3761|6221", text), text
+
+
+@pytest.mark.parametrize("kept", ["2013 0101 1234", "6221 2345", "1383 7612", "62212345-1"])
+def test_digit_groups_that_spell_no_declared_number_are_kept(kept):
+    caller = {"name": "何丽华", "gender": "female", "phone": "138 3761 2045 / 6221234"}
+    text, _ = anonymise(f"编号{kept}。", caller=caller)
+    assert kept in text, text

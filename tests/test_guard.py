@@ -506,3 +506,17 @@ def _pages_agree(pool: list[str], pages: list[tuple[list[int], bool]]) -> None:
 def test_a_line_remembered_as_clean_is_clean_whatever_the_rest_of_its_page(pool, pages) -> None:
     """The same property, with the lines that make a page read other lines otherwise."""
     _pages_agree(pool, pages)
+
+
+@pytest.mark.parametrize("cut", [
+    "3837612045", "383 7612 045", "383-7612-045", "３８３７６１２０４５", "三八三七六一二零四五", "+86 383 7612 045",
+    "1150219870315452X", "1150219870315452x",
+])
+def test_a_long_number_missing_its_first_digit_is_a_leak(guard: Guard, cut: str) -> None:
+    """A mobile always begins with 1, an ID with its region digit: the rest names its owner."""
+    assert leak(guard, f"<p>电话 {cut}。</p>").field in ("caller.phone", "caller.id_number")
+
+
+@pytest.mark.parametrize("text", ["编号 3837612046", "编号 2837612045", "订单 993837612045", "383761204"])
+def test_other_ten_digit_numbers_are_no_leak(guard: Guard, text: str) -> None:
+    guard.check("a.html", text)

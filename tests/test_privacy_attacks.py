@@ -182,10 +182,16 @@ class Attack:
     keep: list[tuple[str, str]] = field(default_factory=list)  # (case id, word) visible on that case's page
     expect: str = "safe"  # safe: (a) or (b); refuse: a validation message; publish: must build
     refuse_field: str = ""  # the field a refusal must name
+    shown_as: dict[str, str] = field(default_factory=dict)  # file name -> as a message must name it (masked)
 
     @property
     def ids(self) -> list[str]:
         return [c["id"] for c in self.files.values()]
+
+    @property
+    def names(self) -> list[str]:
+        """The file names as a refusal names them: a name holding a private number masked."""
+        return [self.shown_as.get(name, name) for name in self.files]
 
 
 _SEQ = itertools.count(1)
@@ -809,7 +815,7 @@ NO_CALLER = object()  # the case has no `caller` key (it uses `callers`)
 
 
 def refusal(name: str, field_name: str, caller: dict | str | object | None = None, secrets=(), text: str = "来电人反映路灯不亮。",
-            expect="refuse", other_text=None, other_keep=(), case_id: str | None = None, **changes) -> Attack:
+            expect="refuse", other_text=None, other_keep=(), case_id: str | None = None, shown_as=None, **changes) -> Attack:
     case_id = case_id or new_id("RF")
     case = published(case_id, {"name": "陆博文", "gender": "male"}, text, **changes)
     if caller is NO_CALLER:
@@ -822,7 +828,7 @@ def refusal(name: str, field_name: str, caller: dict | str | object | None = Non
         other_id = new_id("RF")
         files[f"{other_id}.yaml"] = published(other_id, {"name": "魏欣怡", "gender": "female"}, other_text)
         keeps = [(other_id, w) for w in other_keep]
-    return Attack(f"refuse-{name}", "refuse", files, list(secrets), keeps, expect, field_name)
+    return Attack(f"refuse-{name}", "refuse", files, list(secrets), keeps, expect, field_name, shown_as or {})
 
 
 def _caller(**kw) -> dict:
@@ -898,8 +904,9 @@ REFUSAL_ATTACKS = [
     refusal("type-email-list", "caller.email", _caller(email=["hlh1987x@qq.com"]), expect="safe",
             secrets=[_plain("hlh1987x", "e-mail")]),
     # The case id (a URL) holding the caller's phone.
+    # The file is named as the case: the message names it masked as the number is.
     refusal("case-id-holds-the-phone", "id", _caller(phone="13837612777"), expect="safe", case_id="XY-13837612777",
-            secrets=[Secret("digits", "13837612777", "phone")]),
+            secrets=[Secret("digits", "13837612777", "phone")], shown_as={"XY-13837612777.yaml": "XY-138****2777.yaml"}),
 ]
 
 
@@ -1070,7 +1077,7 @@ class Lab:
                 return
             if status == "refused":
                 lines = message.splitlines()
-                named = {a.name: [line for line in lines if any(f in line for f in a.files)] for a in pending}
+                named = {a.name: [line for line in lines if any(f in line for f in a.names)] for a in pending}
                 stopped = [a for a in pending if named[a.name]]
                 if stopped:
                     for a in stopped:
@@ -1112,7 +1119,7 @@ def verdict(attack: Attack, outcome: Outcome) -> list[str]:
         if attack.expect == "refuse" and outcome.status == "guard":
             problems.append(f"only the output guard stopped it (no advice for the clerk): {message[:300]}")
         if outcome.status == "refused":
-            if not any(f in message for f in attack.files):
+            if not any(f in message for f in attack.names):
                 problems.append(f"the message does not name the file: {message[:300]}")
             if attack.refuse_field and attack.refuse_field not in message:
                 problems.append(f"the message does not name {attack.refuse_field}: {message[:300]}")
@@ -1134,19 +1141,11 @@ def verdict(attack: Attack, outcome: Outcome) -> list[str]:
 FINDINGS: dict[str, str] = {
     # Names
     # Phones and other numbers
-    "phone-declared-cut-first-digit": "leak: the mobile without its leading 1 (10 digits, lossless) published",
-    "card-undeclared-failing-luhn": "leak: an undeclared 19-digit card number failing Luhn (a typo) published",
-    "plate-undeclared-province-name": "leak: 河南S12345 (province name, not abbreviation) published",
-    "address-declared-with-di": "leak: declared address, text 第四栋… leaves 第四栋 (building number)",
     "employer-short-name": "leak: employer 信阳市宏达N商贸有限公司 written 宏达N商贸 published",
     "employer-company": "leak: employer written 宏达N公司 published",
     "employer-city-short": "leak: employer written 信阳宏达N published",
     # Readability
-    "readability-room-pattern-on-floor-area": "over-redaction: 5楼1000平方米 and 300房间 taken for rooms, blanked",
     # Refusals
-    "refuse-phone-site-hotline-number": "unclear: caller.phone 8912345 (a site hotline) stops only in the guard, no advice",
-    "refuse-address-site-city": "unclear: caller.address 信阳市 (site city) stops only in the guard, no advice",
-    "refuse-case-id-holds-the-phone": "refused, but the message names the file XY-13837612777.yaml, whose name is the phone",
 }
 
 

@@ -6,6 +6,7 @@ Messages say what to write instead and never show the value whole."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -136,3 +137,83 @@ def test_an_unpublished_line_a_published_case_says_across_its_paragraphs_is_publ
     result, problems = load_cases(cases, TZ)
     assert problems == []
     assert not [v for v in result.private_values if v.field == "complaint"]
+
+
+# What every page prints: the site's name, the office, the hotline numbers (pelicanconf.py).
+def site_words() -> tuple[str, ...]:
+    from conftest import SETTINGS
+
+    from hotline.settings import HotlineSettings, read_file
+
+    return HotlineSettings.from_pelican(read_file(SETTINGS)).site_words
+
+
+def site_problems_of(tmp_path, name: str = "a.yaml", **changes) -> list[str]:
+    cases = write_cases(tmp_path / "cases", {name: make_case(**changes)})
+    result, problems = load_cases(cases, TZ, site_words=site_words())
+    assert (result is None) == bool(problems)
+    return [str(p) for p in problems]
+
+
+def test_the_site_words_are_what_every_page_prints():
+    words = site_words()
+    assert {"市长热线 12345", "信阳市市长热线办公室", "市长热线办公室", "12345", "8912345", "3772020", "3785008"} <= set(words)
+
+
+@pytest.mark.parametrize("phone", [
+    "8912345", "891 2345", "891-2345", "0376-8912345", "（0376）8912345", "0376 891 2345", "８９１２３４５", "八九一二三四五",
+    "3772020", "13837612045 / 3785008",
+])
+def test_a_phone_that_is_a_site_hotline_is_refused_at_load(tmp_path, phone):
+    found = site_problems_of(tmp_path, caller={**CALLER, "phone": phone})
+    assert len(found) == 1 and "caller.phone: " in found[0], found
+    assert "热线号码" in found[0] and "请写来电人自己的号码" in found[0]
+    shown = re.sub(r"[^0-9]", "", found[0].split("caller.phone: ", 1)[1])
+    assert not re.search("8912345|3772020|3785008|13837612045", shown), found
+
+
+@pytest.mark.parametrize("extra, field, advice", [
+    ({"address": "信阳市"}, "caller.address", "住址请写到小区、楼号和门牌"),
+    ({"address": "信阳"}, "caller.address", "住址请写到小区、楼号和门牌"),
+    ({"employer": "信阳市市长热线办公室"}, "caller.employer", "请写得更具体"),
+    ({"employer": "市长热线"}, "caller.employer", "请写得更具体"),
+    ({"address": "平桥区"}, "caller.address", "住址请写到小区、楼号和门牌"),  # a district: a public name too
+])
+def test_a_value_every_page_prints_is_refused_at_load_with_advice(tmp_path, extra, field, advice):
+    found = site_problems_of(tmp_path, caller={**CALLER, **extra})
+    assert len(found) == 1 and f"{field}: " in found[0] and advice in found[0], found
+    value = next(iter(extra.values()))
+    assert f"“{value}”" not in found[0].split("”", 1)[0] + "”", found  # the value itself is shown masked
+
+
+@pytest.mark.parametrize("extra", [
+    {"address": "信阳市浉河区枫林小区3号楼501室"}, {"phone": "0376-8912346"}, {"phone": "13889123450"}, {"phone": "0376-6221234"},
+    {"employer": "信阳市某某商贸有限公司"}, {"employer": "信阳市第一人民医院"},
+])
+def test_values_that_merely_hold_a_site_word_are_private_as_usual(tmp_path, extra):
+    assert site_problems_of(tmp_path, caller={**CALLER, **extra}) == []
+
+
+def test_a_file_named_with_the_callers_number_is_named_masked(tmp_path):
+    caller = {**CALLER, "phone": "13837612777", "address": "信阳市"}
+    found = site_problems_of(tmp_path, "XY-13837612777.yaml", id="XY-13837612777", caller=caller)
+    assert [p.split(": ", 2)[1] for p in found] == ["id", "caller.address"], found
+    for problem in found:
+        assert "XY-138****2777.yaml:" in problem and "13837612777" not in problem and "3761" not in problem, problem
+
+
+@pytest.mark.parametrize("name, case_id, phone, shown", [
+    ("XY-13837612777.yaml", "XY-13837612777", "138 3761 2777", "XY-138****2777.yaml"),
+    ("2013/XY-０２０１３８３７６１２７７７.yaml", "XY-13837612777", "13837612777", "XY-０２０１３８３７６１２７７７.yaml"),
+    ("XY-6221234.yaml", "XY-6221234", "6221234", "XY-*****34.yaml"),
+])
+def test_a_case_id_holding_the_phone_is_refused_and_its_file_named_masked(tmp_path, name, case_id, phone, shown):
+    found = site_problems_of(tmp_path, name, id=case_id, caller={**CALLER, "phone": phone})
+    assert len(found) == 1 and ": id: 案件编号含有来电人的号码" in found[0] and shown in found[0], found
+
+
+def test_hotline_check_refuses_a_site_hotline_as_the_callers_phone(tmp_path, run):
+    cases = write_cases(tmp_path / "cases", {"a.yaml": make_case(caller={**CALLER, "phone": "0376-8912345"})})
+    code, _, err = run("check", "--cases", cases)
+    assert code == 1 and "caller.phone: 号码（" in err and "热线号码" in err, err
+    assert "8912345" not in err

@@ -110,6 +110,73 @@ def test_an_undeclared_mobile_in_any_spelling_is_removed(spelling, before):
     Guard([PrivateValue(PHONE, "XY-9", "caller.phone", NUMBER)]).check("cases/x.html", text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(phone_spellings(), FILLER)
+def test_a_declared_mobile_without_its_leading_one_in_any_spelling_is_removed(spelling, before):
+    """Every mobile begins with 1: the other ten digits, in any spelling, name it."""
+    cut = re.sub(r"^(\+86 |0086-)?[1一幺]", r"\1", spelling)
+    caller = {"name": "何丽华", **GENDER, "phone": PHONE}
+    text, values = anonymise(f"{before}电话{cut}，请回电。", caller=caller)
+    Guard(values).check("cases/x.html", text, scope={"XY-1"})
+    assert "×××" in text, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([PHONE, PHONE[1:], PHONE[:-1], "6221234"]), st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+       st.sampled_from([" ", "-", "/", "  "]), st.booleans(), FILLER)
+def test_a_declared_number_beside_another_digit_group_is_removed_and_the_guard_agrees(number, other, separator, after, before):
+    caller = {"name": "何丽华", **GENDER, "phone": f"{PHONE} / 6221234"}
+    written = f"{number}{separator}{other}" if after else f"{other}{separator}{number}"
+    text, values = anonymise(f"{before}电话{written}。", caller=caller)
+    Guard(values).check("cases/x.html", text, scope={"XY-1"})
+    assert "×××" in text, text
+
+
+@st.composite
+def card_spellings(draw) -> tuple[str, str]:
+    """(a card number of 16 or 19 digits, Luhn or not, as a clerk might write it)."""
+    digits = "62" + draw(st.from_regex(r"[0-9]{14}", fullmatch=True)) + draw(st.sampled_from(["", "123"]))
+    groups = [digits[i:i + 4] for i in range(0, len(digits), 4)]
+    spelled = draw(st.sampled_from(["", " ", "-", ".", "  ", "\u3000"])).join(groups)
+    if draw(st.booleans()):
+        spelled = spelled.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if draw(st.booleans()):
+        spelled = spelled.translate(str.maketrans("0123456789", "零一二三四五六七八九"))
+    return digits, spelled
+
+
+@settings(max_examples=200, deadline=None)
+@given(card_spellings(), FILLER)
+def test_an_undeclared_card_number_written_as_a_card_is_removed_luhn_or_not(card, before):
+    digits, spelled = card
+    text, values = anonymise(f"{before}卡号{spelled}，请退款。", caller={"name": "何丽华", **GENDER})
+    assert text.endswith("卡号×××，请退款。"), text
+    Guard([PrivateValue(digits, "XY-9", "caller.bank_card", NUMBER)]).check("cases/x.html", text)
+
+
+PROVINCE_NAMES = ["北京", "天津", "上海", "重庆", "河北", "河南", "云南", "辽宁", "黑龙江", "湖南", "安徽", "山东", "新疆", "江苏",
+                  "浙江", "江西", "湖北", "广西", "甘肃", "山西", "内蒙古", "陕西", "吉林", "福建", "贵州", "广东", "青海", "西藏",
+                  "四川", "宁夏", "海南"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(PROVINCE_NAMES), st.sampled_from(["", "省"]), st.sampled_from(["", " "]), st.sampled_from(["S", "s", "Ｓ", "A"]),
+       st.sampled_from(["", "·", "-", " "]), st.from_regex(r"[0-9]{5}", fullmatch=True), st.booleans())
+def test_a_plate_with_its_province_in_full_is_removed(province, sheng, space, letter, separator, number, numerals):
+    number = number.translate(str.maketrans("0123456789", "零一二三四五六七八九")) if numerals else number
+    plate = f"{province}{sheng}{space}{letter}{separator}{'D' if letter == 'A' else ''}{number}"  # 豫A·D12345: new energy
+    text, values = anonymise(f"一辆{plate}的轿车占道。", caller={"name": "何丽华", **GENDER})
+    assert text == "一辆×××的轿车占道。", text
+    Guard([v for v in values if v.strong]).check("index.html", text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(PROVINCE_NAMES), st.sampled_from(["省", "省信阳市", "的", "人", "高速G4", "S312省道", "12345热线"]))
+def test_a_province_name_in_prose_is_kept(province, rest):
+    text, _ = anonymise(f"来电人说{province}{rest}，请处理。", caller={"name": "何丽华", **GENDER})
+    assert f"{province}{rest}" in text, text
+
+
 @pytest.mark.parametrize("told", [
     "前三位138，中间3761，尾号2045", "号码138，后面是3761，最后2045", "138开头，3761，2045结尾",
 ])

@@ -92,6 +92,13 @@ class HotlineSettings:
     sitemap_max_bytes: int = option(int, 50 * 1024 * 1024, "每个网站地图文件最多多少字节", lowest=1_000, highest=50 * 1024 * 1024)
 
     @property
+    def site_words(self) -> tuple[str, ...]:
+        """What every page prints whatever the cases say: the site's name, the
+        office, the hotline numbers and hours. A caller's value that is one of
+        them, or part of one, cannot be kept private (load/privacy_checks.py)."""
+        return tuple(dict.fromkeys(w for w in (self.site_name, self.office, self.office_in_column, self.hours, *self.hotlines) if w))
+
+    @property
     def office_in_column(self) -> str:
         """How the column's sentences name the office: COLUMN_OFFICE, else OFFICE."""
         return self.column_office or self.office

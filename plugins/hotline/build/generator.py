@@ -45,7 +45,7 @@ class CaseGenerator(Generator):
             cache = LoadCache(self.build.cache)
             loaded, problems = load_state(
                 self.hotline.cases_path, self.hotline.timezone, lambda done, total: self.build.report("读取案件", done, total),
-                cache=cache, processes=self.hotline.processes,
+                cache=cache, processes=self.hotline.processes, site_words=self.hotline.site_words,
             )
         if problems:
             self.build.abort()

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import ahocorasick
 
-from hotline.privacy.private import LATIN, LONG_NUMBER, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_key
+from hotline.privacy.private import LATIN, MIN_DIGIT_TEXT, MIN_NUMBER, MIN_TEXT, NUMBER, PrivateValue, number_forms, number_key
 from hotline.privacy.spelling import (
     BARRIER,
     LETTER_BUT_LOWER,
@@ -49,7 +49,7 @@ _RUN_SEPARATORS = r"\s\-‐‑–—―·•・‧∙_/,、~*:+()."
 _NUMBER_RUN = re.compile(f"(?:[0-9]++[xX]?+[{_RUN_SEPARATORS}]*+)++")
 _RUN_SEPARATOR = re.compile(f"[{_RUN_SEPARATORS}]+")
 _NUMBER_GROUP = re.compile(r"[0-9]+[xX]?")
-_NOT_DIGIT = re.compile(r"[^0-9x]+")
+_NOT_DIGIT = re.compile(r"[^0-9xX]+")
 _COUNTRY_CODES = ("86", "0086")
 _MOBILE_WITH_COUNTRY_CODE = re.compile(r"(?:0086|86)(1[0-9]{10})")
 _MAX_EXTENSION = 4
@@ -195,8 +195,8 @@ class Guard:
                 keys, table, minimum = {value.value}, latin, _MIN_LATIN
             elif value.kind == NUMBER:
                 key = _number_key(value.value)
-                # A long number without its last digit is a leak too (private.LONG_NUMBER).
-                keys = {key, key[:-1]} if len(key) >= LONG_NUMBER else {key}
+                # A long number without its last or first digit is a leak too (private.number_forms).
+                keys = number_forms(key)
                 table, minimum = self._numbers, MIN_NUMBER
                 whole.add(key)
             elif canonical(value.value).isdigit():
@@ -228,8 +228,8 @@ class Guard:
         self._slugs = re.compile(
             f"(?=[{firsts}])(?<![a-z0-9])(?:" + "|".join(map(re.escape, slugs)) + ")(?![a-z0-9])"
         ) if slugs else None
-        # Every number key: no run holds one unless the page's digits do.
-        self._number_automaton = _automaton(self._numbers)
+        # Every number key (an ID's checksum x in either case): no run holds one unless the page's digits do.
+        self._number_automaton = _automaton({spelt: entry for key, entry in self._numbers.items() for spelt in {key, key.upper()}})
         self._number_lengths = sorted({len(key) for key in self._numbers})
         # A number told in pieces is looked for whole: two pieces that spell
         # all but the last digit of one are more likely two other numbers.

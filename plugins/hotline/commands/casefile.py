@@ -189,9 +189,10 @@ class CaseIndex:
 class Checker:
     """Checks case texts by the build's own rules, through a file as the build reads it."""
 
-    def __init__(self, registries: Registries, tz: ZoneInfo):
+    def __init__(self, registries: Registries, tz: ZoneInfo, site_words: tuple[str, ...] = ()):
         self.registries = registries
         self.tz = tz
+        self.site_words = site_words
         self._dir = tempfile.TemporaryDirectory(prefix="hotline-")
 
     def __enter__(self) -> Checker:
@@ -207,7 +208,7 @@ class Checker:
         try:
             source, problems = read_yaml(path)
             if source.data is not None:
-                _, more = validate(source, self.registries, self.tz)
+                _, more = validate(source, self.registries, self.tz, self.site_words)
                 reported = {p.field for p in problems}
                 problems += [p for p in more if p.field not in reported]
             return problems

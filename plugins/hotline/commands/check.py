@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if args.write_districts and hotline.cases_path.is_dir() and not write_districts(hotline.cases_path):
         return 1
     count = len(case_files(hotline.cases_path)) if hotline.cases_path.is_dir() else 0
-    cases, errors = load_cases(hotline.cases_path, hotline.timezone, processes=hotline.processes, positions=True)
+    cases, errors = load_cases(hotline.cases_path, hotline.timezone, processes=hotline.processes, positions=True,
+                               site_words=hotline.site_words)
     warnings = sorted([*review(cases, hotline.column_headline_width), *cases.warnings]) if cases else []
     lines = [str(p) for p in sorted(errors)] + [str(w) for w in warnings]
     for line in lines[:LIMIT]:

@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     overrides = {"CASES_PATH": str(Path(args.cases_path).expanduser().resolve())} if args.cases_path else {}
     pelican = read_file(Path(args.settings), overrides)
     settings = HotlineSettings.from_pelican(pelican)
-    cases, errors = load_cases(settings.cases_path, settings.timezone, processes=settings.processes, positions=True)
+    cases, errors = load_cases(settings.cases_path, settings.timezone, processes=settings.processes, positions=True,
+                               site_words=settings.site_words)
     if errors:
         raise BuildFailed(listed(errors, "案件有错误，专栏稿没有生成；请用 hotline check 检查并改正。"), tuple(errors))
     assert cases is not None  # load_cases gives no cases only with errors

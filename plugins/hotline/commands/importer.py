@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         _say(f"这些列没有导入：{'、'.join(unused)}（需要的话用 --mapping 指定字段）")
     importer = Importer(args, hotline.cases_path, columns, display_name(source))
     schema = schema_path(Path(settings.get("SITE_ROOT") or Path.cwd()))
-    with Checker(registries, hotline.timezone) as checker:
+    with Checker(registries, hotline.timezone, hotline.site_words) as checker:
         for number, values in rows:
             importer.row(number, values, checker, schema)
     print(importer.summary())

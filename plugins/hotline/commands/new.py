@@ -199,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         raise BuildFailed(f"编号 {case_id} 已被 {display_name(existing)} 使用；请换一个编号")
     path = case_path(hotline.cases_path, case_id, received)
     text = case_yaml(_case(case_id, a), path, schema_path(Path(settings.get("SITE_ROOT") or Path.cwd())))
-    with Checker(registries, hotline.timezone) as checker:
+    with Checker(registries, hotline.timezone, hotline.site_words) as checker:
         problems = checker.problems(text)
     if problems:
         for p in problems:

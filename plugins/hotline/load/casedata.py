@@ -47,6 +47,7 @@ def load_state(
     cache: LoadCache | None = None,
     processes: int = 1,
     positions: bool = False,
+    site_words: tuple[str, ...] = (),
 ) -> tuple[Loaded | None, list[Problem]]:
     """Read every case under `cases_dir`; None and all problems if any.
 
@@ -54,6 +55,7 @@ def load_state(
     files whose bytes did not change since the last build are not read again.
     Files are read, and records anonymised, by `processes` processes.
     `positions`: also keep where each published case's fields are (for `hotline check`).
+    `site_words`: what every page prints (`HotlineSettings.site_words`), which no private value may be.
     What it worked out is kept (`Loaded`) for `hotline watch`.
     """
     cache = cache or LoadCache(None)
@@ -64,11 +66,11 @@ def load_state(
     records: dict[Path, Record] = {}
     paths = case_files(cases_dir)
     context = fingerprint(str(tz), registries and (registries.departments, registries.categories, registries.districts),
-                          os.getcwd(), positions)
+                          os.getcwd(), positions, site_words)
     keys = [(str(path), cache.file_digest(path), context) for path in paths]
     unread = [path for path, key in zip(paths, keys, strict=False) if not cache.has(key)]
     cached = len(paths) - len(unread)
-    read_case = partial(_read_case, registries=registries, tz=tz, positions=positions)
+    read_case = partial(_read_case, registries=registries, tz=tz, positions=positions, site_words=site_words)
     read = dict(zip(unread, map_forked(read_case, unread, processes,
                                        progress and (lambda done: progress(cached + done, len(paths)))), strict=False))
     if progress:
@@ -91,7 +93,7 @@ def load_state(
     anonymiser = cache.get(anonymiser_key, lambda: Anonymiser(records.values(), registries))
     public = _anonymised(list(records.values()), anonymiser, cache, processes)
     cache.save()
-    loaded = Loaded(cases_dir, tz, registries, records, anonymiser, public, positions)
+    loaded = Loaded(cases_dir, tz, registries, records, anonymiser, public, positions, site_words)
     return loaded, []
 
 
@@ -109,6 +111,7 @@ class Loaded:
     anonymiser: Anonymiser
     public: dict[str, tuple[PublicCase, list[PrivateValue]]]  # by id, published records only
     positions: bool = False
+    site_words: tuple[str, ...] = ()
     cases: CaseSet = field(init=False)
 
     def __post_init__(self) -> None:
@@ -123,14 +126,14 @@ class Loaded:
         public = dict(self.public)
         for path in paths:
             old = self.records[path]
-            record, problems = _read_case(path, self.registries, self.tz, self.positions)
+            record, problems = _read_case(path, self.registries, self.tz, self.positions, self.site_words)
             if problems or record is None or not (old.published and record.published) or _privacy(old) != _privacy(record):
                 return None
             records[path] = record
             public[record.id] = self.anonymiser.anonymise(record)
             if _values(public[record.id][1]) != _values(self.public[record.id][1]):
                 return None  # the text now says a number or an address it did not say before
-        return Loaded(self.cases_dir, self.tz, self.registries, records, self.anonymiser, public, self.positions)
+        return Loaded(self.cases_dir, self.tz, self.registries, records, self.anonymiser, public, self.positions, self.site_words)
 
 
 def _privacy(record: Record) -> tuple:
@@ -143,14 +146,14 @@ def _values(values: list[PrivateValue]) -> list[tuple]:
 
 
 def _read_case(
-    path: Path, registries: Registries | None, tz: ZoneInfo, positions: bool
+    path: Path, registries: Registries | None, tz: ZoneInfo, positions: bool, site_words: tuple[str, ...] = ()
 ) -> tuple[Record | None, list[Problem]]:
     """One case file read and validated: a record, or the problems in it.
     A valid record keeps the line of every field only if `positions` asks."""
     source, found = read_yaml(path)
     if source.data is None:
         return None, found
-    record, more = validate(source, registries, tz)
+    record, more = validate(source, registries, tz, site_words)
     source.data = None  # the record holds what is needed; the raw tree only costs memory
     reported = {p.field for p in found}
     found += [p for p in more if p.field not in reported]

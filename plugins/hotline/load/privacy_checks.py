@@ -5,31 +5,46 @@ refused with a message telling the clerk what to write instead, rather
 than published, or blanked out of every text:
 - a value too short or too common to guard (45, 无, a one-character word);
 - a value that is, or is part of, a public name the site prints (an
-  employer that is a handling department, a district, 满意);
+  employer that is a handling department, a district, 满意, the office
+  信阳市市长热线办公室 every page names, a hotline number 8912345);
 - a caller's given name in a place name of the case's own text (建国乡 of
   张建国): it cannot be told apart from the name, and replacing it would
   make the place unreadable.
-Messages never print a private value whole: only masked.
+Messages never print a private value whole: only masked; nor a file name
+that holds a caller's number (a case id XY-13837612777): it is masked too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from typing import Any
 
 from hotline.model import SITE_WORDS, Registries
-from hotline.privacy.private import LATIN, NUMBER, PrivateValue, number_key, public_number_owner, record_values, unguardable
+from hotline.privacy.private import (
+    LATIN,
+    MIN_NUMBER,
+    NUMBER,
+    PrivateValue,
+    kind_of,
+    number_key,
+    public_number_owner,
+    record_values,
+    unguardable,
+)
 from hotline.privacy.spelling import Finder, canonical
 from hotline.problems import Problem
 
 # A given name followed by one of these is part of a place name: 建国路, 胜利乡.
 PLACE_CHARS = "省市区县乡镇村组路街巷道桥园山河湖湾庄店岗寨集屯铺营港关坝沟塘坪岭洼场站苑楼院厂寺畈冲"
 _FIELD_PART = re.compile(r"[^.\[\]]+|\[(\d+)\]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
 
 
-def privacy_problems(record: Any, registries: Registries) -> list[Problem]:
-    """Every problem with the private values a valid record declares."""
+def privacy_problems(record: Any, registries: Registries, site_words: tuple[str, ...] = ()) -> list[Problem]:
+    """Every problem with the private values a valid record declares;
+    `site_words`: what every page prints (`HotlineSettings.site_words`)."""
     values = record_values(record)
     problems = []
     for value in values:
@@ -38,10 +53,26 @@ def privacy_problems(record: Any, registries: Registries) -> list[Problem]:
         why = unguardable(value)
         if why:
             problems.append(_problem(record, value.field, why))
-    problems += _public_collisions(record, values, registries)
+    problems += _public_collisions(record, values, registries, site_words)
     problems += _numbers_in_the_id(record, values)
     problems += _given_names_in_places(record, values)
-    return sorted(set(problems))
+    shown = _masked_file_name(record.source.name, values)
+    return sorted({dataclasses.replace(p, file=shown) for p in problems})
+
+
+def _masked_file_name(name: str, values: list[PrivateValue]) -> str:
+    """`name` as a message may show it: each run of digits that holds a
+    caller's number masked as the number is (XY-138****2777.yaml)."""
+    numbers = [v for v in values if v.kind == NUMBER and len(number_key(v.value)) >= MIN_NUMBER]
+
+    def masked(m: re.Match) -> str:
+        run = m.group()
+        for value in numbers:
+            if number_key(value.value) in run:
+                return PrivateValue(run, value.case_id, value.field, NUMBER).masked()
+        return run
+
+    return _DIGIT_RUN.sub(masked, name) if numbers else name
 
 
 def _problem(record: Any, field: str, message: str) -> Problem:
@@ -55,29 +86,46 @@ def public_names(registries: Registries) -> dict[str, str]:
     return {canonical(w): w for w in words}
 
 
-def _public_collisions(record: Any, values: list[PrivateValue], registries: Registries) -> list[Problem]:
-    """Private values the site prints anyway: in a registry or the column's own words."""
+def _public_collisions(record: Any, values: list[PrivateValue], registries: Registries,
+                       site_words: tuple[str, ...] = ()) -> list[Problem]:
+    """Private values the site prints anyway: in a registry, the column's own
+    words, or what every page says (the office, the hotline numbers)."""
     public = public_names(registries)
+    every_page = {canonical(w): w for w in site_words if kind_of(w) != NUMBER and not canonical(w).isdigit()}
+    public |= {k: w for k, w in every_page.items() if k not in public}
     joined = "|".join(public)
     phones = {number_key(d.phone): d.name for d in registries.departments if d.phone}
+    hotlines = {number_key(w): w for w in site_words if canonical(w).isdigit()}
     problems = []
     reported = set()
     for value in values:
         if value.kind == NUMBER:
-            owner = public_number_owner(number_key(value.value), phones)
-            if owner and value.field not in reported:  # once a field: 0376-6381234 and its 6381234
+            key = number_key(value.value)
+            owner = public_number_owner(key, phones)
+            hotline = None if owner else public_number_owner(key, hotlines)
+            if (owner or hotline) and value.field not in reported:  # once a field: 0376-6381234 and its 6381234
                 reported.add(value.field)
-                problems.append(_problem(record, value.field, f"号码（{value.masked()}）是{owner}公开的电话，"
-                                         "会随办理部门一起公开，无法保密；请写来电人自己的号码，或删去这一项"))
+                said = f"是{owner}公开的电话，会随办理部门一起公开" if owner else "是网站公开的热线号码，网站的每一页都印着它"
+                problems.append(_problem(record, value.field, f"号码（{value.masked()}）{said}，"
+                                         "无法保密；请写来电人自己的号码，或删去这一项"))
             continue
         key = canonical(value.value)
-        if value.kind == LATIN or len(key) < 2 or key not in joined:
+        if value.kind == LATIN or len(key) < 2 or key not in joined or value.field in reported:
             continue
+        reported.add(value.field)  # once a field: 信阳市 and the parts of an address holding it
         word = next(w for k, w in public.items() if key in k)
-        same = "就是" if canonical(word) == key else "是它的一部分："
-        problems.append(_problem(record, value.field, f"“{value.masked()}”{same}网站公开的名称“{word}”，会随之公开，"
-                                 "无法保密。请写得更具体（如单位写到科室），或删去这一项"))
+        where = f"网站每一页都印着的“{word}”" if canonical(word) in every_page else f"网站公开的名称“{word}”"
+        said = f"就是{where}" if canonical(word) == key else f"是{where}的一部分"
+        problems.append(_problem(record, value.field, f"“{value.masked()}”{said}，会随之公开，"
+                                 f"无法保密。{_more_specific(value.field)}"))
     return problems
+
+
+def _more_specific(field: str) -> str:
+    """What to write instead of a value the site prints anyway."""
+    if field.endswith(".address"):
+        return "住址请写到小区、楼号和门牌（如 浉河区某某小区3号楼501室），不知道时删去这一项"
+    return "请写得更具体（如单位写到科室），或删去这一项"
 
 
 def _numbers_in_the_id(record: Any, values: list[PrivateValue]) -> list[Problem]:

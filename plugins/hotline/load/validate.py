@@ -98,7 +98,9 @@ class Record(Compact):
         return self.callers[int(m.group(1)) if m else 0]
 
 
-def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tuple[Record | None, list[Problem]]:
+def validate(
+    source: Source, registries: Registries | None, tz: ZoneInfo, site_words: tuple[str, ...] = ()
+) -> tuple[Record | None, list[Problem]]:
     """A typed record, or None and every problem found in the file.
 
     Without registries (they have problems of their own) the names of
@@ -139,7 +141,7 @@ def validate(source: Source, registries: Registries | None, tz: ZoneInfo) -> tup
     if problems or registries is None:
         return None, problems
     record = _record(source, data, dates, district, category, departments)
-    problems = privacy_problems(record, registries)
+    problems = privacy_problems(record, registries, site_words)
     return (None, problems) if problems else (record, [])
 
 

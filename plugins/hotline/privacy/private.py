@@ -20,8 +20,10 @@ from hotline.privacy.spelling import canonical
 NUMBER = "number"  # phones, ID and bank card numbers: matched on their digits
 TEXT = "text"  # names, addresses, employers, e-mails, plates, redact terms
 LATIN = "latin"  # a name in pinyin, letters only: matched on whole words
-# A number this long still names its owner without its last digit: an ID's
-# first 17 digits fix its checksum, a mobile cut short by one leaves ten.
+# A number this long still names its owner without a digit at either end:
+# an ID's first 17 digits fix its checksum, a mobile cut short by one leaves
+# ten, and the first digit is as good as known (1 of a mobile, 0 of a
+# landline's area code, an ID's region 1–6, a UnionPay card's 6).
 LONG_NUMBER = 11
 MIN_NUMBER = 7  # digits of the shortest number the guard can tell from dates and counts
 MIN_DIGIT_TEXT = 5  # digits of the shortest digit text (a room 3-2-401) it can
@@ -74,6 +76,16 @@ def number_key(value: str) -> str:
     """Canonical form of a number: digits (any script, Chinese numerals) and the ID checksum X only."""
     folded = canonical(value).upper()
     return _NOT_ID_CHAR.sub("", folded)
+
+
+def number_forms(key: str) -> set[str]:
+    """The digits a text may write for the number `key` (a `number_key`) and
+    still name its owner: a mobile without its country code (+86, 0086) and,
+    for a number of LONG_NUMBER digits or more, it without its last or its
+    first digit (3837612045 for 13837612045)."""
+    if _MOBILE_KEY.fullmatch(key):
+        key = key[-11:]
+    return {key, key[:-1], key[1:]} if len(key) >= LONG_NUMBER else {key}
 
 
 @dataclass(frozen=True, slots=True)

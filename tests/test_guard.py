@@ -315,6 +315,20 @@ def test_a_page_counter_with_the_page_count_spells_numbers() -> None:
     guard.check("category/a/page/208.html", "共 26860 件已办结案件。第 208 页\n")
 
 
+def test_counts_in_the_cells_of_a_table_are_numbers_apart() -> None:
+    """Seen at 100,000 cases: the statistics table's row <td>204</td><td>4794</td>
+    told the landline 204 4794 in two pieces. Pieces are not joined across a
+    table cell; within one cell, in a sentence or across inline markup they are."""
+    from hotline.privacy.private import caller_values
+
+    guard = Guard(caller_values({"phone": "0376-2044794"}, CASE, "caller"))
+    for table in ("<td>4998</td><td>204</td><td>4794</td><td>157</td>", "<th scope=\"row\">204</th><td>4794</td>",
+                  "<tr><td>204</td></tr><tr><td>4794</td></tr>"):
+        guard.check("stats/index.html", table)
+    for written in ("<td>204 4794</td>", "<td>尾号204，4794</td>", "电话204<b>4794</b>", "204<span>4794</span>", "前三位204，后四位4794"):
+        assert leak(guard, written, "stats/index.html").field == "caller.phone", written
+
+
 def test_an_atom_entry_id_is_no_number_told_in_pieces() -> None:
     """Seen at 100,000 cases: the entry id urn:uuid:fa095f05-ad15-5412-a766-…
     told the landline 541 2766 in two pieces (5412, a766). A UUID's groups

@@ -315,18 +315,15 @@ def test_a_page_counter_with_the_page_count_spells_numbers() -> None:
     guard.check("category/a/page/208.html", "共 26860 件已办结案件。第 208 页\n")
 
 
-def test_counts_in_the_cells_of_a_table_are_numbers_apart() -> None:
-    """Seen at 100,000 cases: the statistics table's row <td>204</td><td>4794</td>
-    told the landline 204 4794 in two pieces. Pieces are not joined across a
-    table cell; within one cell, in a sentence or across inline markup they are."""
+def test_a_number_told_in_pieces_between_tags_written_as_text_is_a_leak() -> None:
+    """A clerk's 138<td>3761</td>2045 is published escaped and read as the
+    number: the guard reads it decoded, where it looks like table cells, so
+    pieces are joined across markup of any kind."""
     from hotline.privacy.private import caller_values
 
-    guard = Guard(caller_values({"phone": "0376-2044794"}, CASE, "caller"))
-    for table in ("<td>4998</td><td>204</td><td>4794</td><td>157</td>", "<th scope=\"row\">204</th><td>4794</td>",
-                  "<tr><td>204</td></tr><tr><td>4794</td></tr>"):
-        guard.check("stats/index.html", table)
-    for written in ("<td>204 4794</td>", "<td>尾号204，4794</td>", "电话204<b>4794</b>", "204<span>4794</span>", "前三位204，后四位4794"):
-        assert leak(guard, written, "stats/index.html").field == "caller.phone", written
+    guard = Guard(caller_values({"phone": "138 3761 2045"}, CASE, "caller"))
+    for written in ("138&lt;td&gt;3761&lt;/td&gt;2045", "138<td>3761</td>2045", "<td>138</td><td>3761</td><td>2045</td>"):
+        assert leak(guard, f"<p>电话{written}</p>").field == "caller.phone", written
 
 
 def test_an_atom_entry_id_is_no_number_told_in_pieces() -> None:

@@ -326,6 +326,17 @@ def test_a_number_told_in_pieces_between_tags_written_as_text_is_a_leak() -> Non
         assert leak(guard, f"<p>电话{written}</p>").field == "caller.phone", written
 
 
+def test_table_cells_on_lines_of_their_own_tell_no_number_in_pieces() -> None:
+    """Seen at 100,000 cases: a statistics row <td>204</td><td>4794</td> told
+    the landline 204 4794. The templates put each cell on a line of its own,
+    which no number told in pieces runs across."""
+    from hotline.privacy.private import caller_values
+
+    guard = Guard(caller_values({"phone": "0376-2044794"}, CASE, "caller"))
+    guard.check("stats/index.html", '<tr><th scope="row">市供水公司</th>\n<td>204</td>\n<td>4794</td>\n<td>85.5%</td></tr>\n')
+    assert leak(guard, '<tr><th scope="row">市供水公司</th><td>204</td><td>4794</td></tr>').field == "caller.phone"
+
+
 def test_an_atom_entry_id_is_no_number_told_in_pieces() -> None:
     """Seen at 100,000 cases: the entry id urn:uuid:fa095f05-ad15-5412-a766-…
     told the landline 541 2766 in two pieces (5412, a766). A UUID's groups

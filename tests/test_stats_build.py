@@ -264,3 +264,14 @@ def test_stats_page_reads_on_a_phone_without_requests_elsewhere(site, page):
             assert page.evaluate("document.documentElement.scrollWidth") <= 360, rel
             assert page.locator("svg[role=img]").count() >= (3 if rel == "stats/index.html" else 0)
     assert page.external_requests == []
+
+
+def test_every_table_cell_is_on_a_line_of_its_own(site):
+    """Counts in neighbouring cells, <td>204</td><td>4794</td>, read as a
+    number told in pieces (a landline at 100,000 cases); a line break between
+    cells keeps them apart for the guard (test_guard.py)."""
+    pages = list(site.rglob("*.html"))
+    assert len([p for p in pages if "<td>" in p.read_text("utf-8")]) > 5
+    for page in pages:
+        for line in page.read_text("utf-8").splitlines():
+            assert len(re.findall(r"<t[dh][ >]", line)) <= 1, (page.relative_to(site), line)

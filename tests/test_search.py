@@ -20,12 +20,13 @@ from browser import LocalServer
 from conftest import ROOT, SETTINGS, make_case, tree, write_cases
 from lxml import html
 
-from hotline.build.guard import Guard
+from hotline.build.guard import Guard, LeakError
 from hotline.build.output import SiteWriter
 from hotline.build.pelican import run_pelican
 from hotline.feeds.search import UNUSED, index_search
 from hotline.feeds.stable_index import stabilise
 from hotline.load.casedata import load_cases
+from hotline.privacy.private import caller_values
 from hotline.problems import HotlineError
 
 SAMPLE = ROOT / "cases_data"
@@ -405,3 +406,49 @@ def test_an_unexpected_index_layout_stops_the_build(tmp_path):
     (tmp_path / "pagefind-entry.json").write_text("{}", "utf-8")
     with pytest.raises(HotlineError, match="Pagefind 写出的索引与预期的格式不同"):
         stabilise(tmp_path)
+
+
+def test_index_file_names_hold_no_digits(site):
+    """Pagefind names its files by hexadecimal hashes; at 100,000 cases a
+    fragment zh-cn_4777555 spelled a caller's landline. Every hash is written
+    in letters, in the file names and where the metadata and entry name them."""
+    lettered = re.compile(r"zh-cn_[bcdfghjkmnpqrstw]+")
+    names = [p for p in (site / "pagefind").rglob("*") if p.suffix in (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta")]
+    assert {p.suffix for p in names} == {".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"}
+    for path in names:
+        assert lettered.search(path.name) and not re.search(r"[0-9]", path.name), path
+    for shard in (site / "pagefind").iterdir():
+        meta = gzip.decompress(next(shard.glob("*.pf_meta")).read_bytes())
+        named = re.findall(rb"zh-cn_\w+", meta) + re.findall(rb"zh-cn_\w+", (shard / "pagefind-entry.json").read_bytes())
+        assert named and all(lettered.fullmatch(n.decode()) for n in named), named
+        on_disk = {p.stem for p in shard.rglob("*.pf_*")} | {p.name.split(".")[1] for p in shard.glob("*.pf_meta")}
+        assert {n.decode() for n in named} <= on_disk
+
+
+def test_pagefinds_own_program_files_spell_no_callers_number(tmp_path, run):
+    """At 100,000 cases a table of small numbers in Pagefind's own JavaScript
+    (…5,5,6,6,7,7,8…) spelled a caller's landline. Files byte for byte the
+    ones Pagefind writes for a page without any case are not searched."""
+    cases = write_cases(tmp_path / "cases", {"a.yaml": make_case(caller={"name": "何丽华", "phone": "(0376)5566778"})})
+    code, _, err = run("build", "--cases", cases, "--output", tmp_path / "out")
+    assert code == 0, err
+    program = (tmp_path / "out/pagefind/2013/pagefind.js").read_text("utf-8")
+    assert "5,5,6,6,7,7,8" in program
+    with pytest.raises(LeakError):  # searched, it would stop the build
+        Guard(caller_values({"phone": "(0376)5566778"}, "XY-2013-000042", "caller")).check("pagefind.js", program)
+
+
+def test_a_program_file_unlike_pagefinds_own_is_guarded(tmp_path, run, monkeypatch):
+    """A pagefind.js that differs from the one Pagefind writes without cases
+    is searched like any file: here it carries the caller's name."""
+    body = ("if (Path(sys.argv[sys.argv.index('--site') + 1]) / 'cases').exists():\n"
+            "    bundle.mkdir(parents=True)\n"
+            "    (bundle / 'pagefind.js').write_text('const who = \"何丽华\";', 'utf-8')\n"
+            "else:\n"
+            "    bundle.mkdir(parents=True)\n"
+            "    (bundle / 'pagefind.js').write_text('const who = \"\";', 'utf-8')")
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake_pagefind(tmp_path, body))
+    cases, out = tiny(tmp_path)
+    code, _, err = run("build", "--cases", cases, "--output", out)
+    assert code == 1 and "隐私保护" in err and "pagefind/2013/pagefind.js" in err, err
+    assert not out.exists()

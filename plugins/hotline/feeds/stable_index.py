@@ -6,7 +6,13 @@ from run to run (its issue #638: fragments and word indexes are stable,
 differ in the filter files, the metadata file that names them (in hash-map
 order too) and the entry file that names that one. `stabilise` sorts the
 filters and their values, names every such file by its content and updates
-the references; nothing else changes. It knows Pagefind's file layout (CBOR after a signature), checked
+the references; nothing else changes.
+
+Pagefind names its files by hexadecimal hashes, whose digits can spell a
+caller's number (a fragment zh-cn_4777555 did at 100,000 cases). So every
+file name's hash is written in `HASH_LETTERS` instead, one letter for one
+hex digit: no digit, no letter the guard reads as one (O, o, I, l) and no
+vowel, without which no name in pinyin or English is spelled. It knows Pagefind's file layout (CBOR after a signature), checked
 as it goes: anything unexpected stops the build instead of breaking search.
 """
 
@@ -100,10 +106,45 @@ def sorted_filter(body: bytes) -> bytes:
     return body[: top[1][0]] + _sorted_pairs(body, top[1][0])
 
 
-def _named(old: str, data: bytes) -> str:
-    """`lang_hexdigits` renamed by the content, keeping the length."""
+HASH_LETTERS = str.maketrans("0123456789abcdef", "bcdfghjkmnpqrstw")
+
+
+def _lettered(old: str) -> str:
+    """`lang_hexdigits` with its hash in `HASH_LETTERS`."""
     lang, _, digits = old.rpartition("_")
-    return f"{lang}_{hashlib.sha256(data).hexdigest()[: len(digits)]}"
+    if not lang or not digits or digits.strip("0123456789abcdef"):
+        raise _Layout(f"unexpected file name {old}")
+    return f"{lang}_{digits.translate(HASH_LETTERS)}"
+
+
+def _named(old: str, data: bytes) -> str:
+    """`lang_hash` renamed by the content, keeping the length, in `HASH_LETTERS`."""
+    lang, _, digits = old.rpartition("_")
+    return _lettered(f"{lang}_{hashlib.sha256(data).hexdigest()[: len(digits)]}")
+
+
+def _renamed_column(body: bytes, start: int, column: int, names: dict[str, str]) -> bytes:
+    """The array at `start`, `[[…], …]`, with the text in `column` of each
+    item renamed by `names` (as long as before)."""
+    spans, end = _array(body, start)
+    out = [body[start : spans[0][0] if spans else end]]
+    for s, e in spans:
+        fields, _ = _array(body, s)
+        old = _text(body, fields[column][0]).decode()
+        if old not in names:
+            raise _Layout(f"the metadata names {old}, which the bundle does not hold")
+        t_start, t_end = fields[column]
+        out.append(body[s:t_start] + _short_text(names.pop(old)) + body[t_end:e])
+    return b"".join(out)
+
+
+def _letter_names(folder: Path, suffix: str) -> dict[str, str]:
+    """Rename every `*suffix` file in `folder` by `_lettered`; old stem -> new stem."""
+    names = {}
+    for path in sorted(folder.glob(f"*{suffix}")):
+        names[path.stem] = _lettered(path.stem)
+        path.rename(path.with_name(names[path.stem] + suffix))
+    return names
 
 
 def _read(path: Path) -> bytes:
@@ -128,6 +169,8 @@ def stabilise(bundle: Path) -> None:
 
 
 def _stabilise(bundle: Path) -> None:
+    fragments = _letter_names(bundle / "fragment", ".pf_fragment")
+    chunks = _letter_names(bundle / "index", ".pf_index")
     filters = {p: sorted_filter(_read(p)) for p in sorted((bundle / "filter").glob("*.pf_filter"))}
     renamed = {p.stem: _named(p.stem, body) for p, body in filters.items()}
     for path in filters:
@@ -136,9 +179,15 @@ def _stabilise(bundle: Path) -> None:
         _write(path.with_name(renamed[path.stem] + ".pf_filter"), body)
     entry_path = bundle / "pagefind-entry.json"
     entry = entry_path.read_text("utf-8")
-    for meta in sorted(bundle.glob("pagefind.*.pf_meta")):
+    metas = sorted(bundle.glob("pagefind.*.pf_meta"))
+    for meta in metas:
         body = _read(meta)
-        # [version, pages, index chunks, filters [[name, file], …], sorts, meta fields]
+        # [version, pages [[file, words], …], index chunks [[from, to, file], …],
+        #  filters [[name, file], …], sorts, meta fields]
+        top, _ = _array(body, 0)
+        body = body[: top[1][0]] + _renamed_column(body, top[1][0], 0, fragments) + body[top[1][1] :]
+        top, _ = _array(body, 0)
+        body = body[: top[2][0]] + _renamed_column(body, top[2][0], 2, chunks) + body[top[2][1] :]
         top, _ = _array(body, 0)
         start, end = top[3]
         section = _sorted_pairs(body, start)
@@ -154,4 +203,6 @@ def _stabilise(bundle: Path) -> None:
         if f'"{old_name}"' not in entry:
             raise _Layout(f"pagefind-entry.json does not name {old_name}")
         entry = entry.replace(f'"{old_name}"', f'"{new_name}"')
+    if metas and (fragments or chunks):
+        raise _Layout(f"the metadata does not name {next(iter(fragments or chunks))}")
     entry_path.write_text(entry, "utf-8")

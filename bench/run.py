@@ -21,6 +21,14 @@ repetitions, interleaved, and reports medians:
   hugo-pagefind-cold   Hugo, then Pagefind (the binary our search uses)
               indexing Hugo's output, as one command: the baseline for a
               site with search
+  ours-watch  `hotline watch`'s rebuild after the same one-word edit
+              (bench/watch.py: a full build, then the edit and back, live)
+  ours-search-bytes    the bytes a search on the search page downloads
+              in Chromium (bench/search_bytes.py on ours-cold's output)
+
+Then the limits of what ours-cold wrote: the fullest folder against
+10,000 entries, the sitemap files against 50,000 URLs each, peak memory
+per process and, from it, a linear estimate at 300,000 and 1,000,000 cases.
 
 For each: wall time, CPU time (user + sys of the process and its children),
 peak memory (ru_maxrss, RUSAGE_CHILDREN of a small launcher process that
@@ -60,7 +68,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 BIN = Path(sys.executable).parent
 MEASUREMENTS = ("ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit", "pelican-cold", "pelican-edit",
-                "hugo-cold", "hugo-edit", "hugo-pagefind-cold")
+                "hugo-cold", "hugo-edit", "hugo-pagefind-cold", "ours-watch", "ours-search-bytes")
+ONCE = ("ours-watch", "ours-search-bytes")  # measured once, after the repetitions
 EDIT = ("请求", "恳请")  # the one word a staff member changes in one complaint
 TARGETS = {  # the targets at 10,000 cases: like against like, with and without a search index
     "ours-nosearch-cold / pelican-cold": 0.5,
@@ -70,6 +79,14 @@ TARGETS = {  # the targets at 10,000 cases: like against like, with and without 
     "guard / ours-cold（CPU 时间）": 0.15,
     "guard / ours-nosearch-cold（CPU 时间）": 0.15,
 }
+LIMITS = {  # what the build writes, at any number of cases
+    "folder_entries": 10_000,  # entries in one output folder
+    "sitemap_urls": 50_000,  # URLs in one sitemap file (sitemaps.org)
+    "watch_seconds": 1.0,  # `hotline watch` after a one-case edit, at 10,000 cases
+    "search_bytes": 1_000_000,  # a two-word search, at 100,000 cases
+    "memory_mb_at_300k": 2048,  # peak memory of one process
+}
+MACHINE_MEMORY_GB = 23.5
 README = BENCH / "README.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PAGE = resource.getpagesize()
@@ -458,8 +475,9 @@ def commit() -> str | None:
 
 
 def site_of(measurement: str) -> str:
-    """The site a measurement builds: `ours-nosearch-cold` → `ours-nosearch`."""
-    return measurement.rsplit("-", 1)[0]
+    """The site a measurement builds: `ours-nosearch-cold` → `ours-nosearch`
+    (`ours-search-bytes` reads the site `ours` builds)."""
+    return {"ours-search-bytes": "ours", "ours-watch": "watch"}.get(measurement) or measurement.rsplit("-", 1)[0]
 
 
 def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Path | None,
@@ -474,7 +492,7 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
     sites: dict[str, Site] = {site.name: site for site in (*ours_sites, pelican, hugo, HugoPagefind(work))}
     used = {site_of(name) for name in names}
     case = None
-    if used - {"ours", "ours-nosearch"} or any(name.endswith("-edit") for name in names):
+    if used & {"pelican", "hugo", "hugo-pagefind"} or any(name.endswith("-edit") for name in names):
         cases = public_cases(cases_dir)
         case = edit_case(cases)
         for ours in ours_sites:
@@ -518,7 +536,16 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
                 result.update(tree_size(after), **changes(before, after))
                 runs[f"{site_name}-edit"].append(result)
                 _progress(rep, f"{site_name}-edit", result)
+    once = {}
+    if "ours-watch" in names:
+        once["ours-watch"] = watch(work, cases_dir, pdf)
+    if "ours-search-bytes" in names:
+        once["ours-search-bytes"] = search_bytes(work, sites["ours"].output)
     report = summarise(n, reps, seed, runs)
+    report["once"] = once
+    built = next((site for site in reversed(ours_sites) if site.output.is_dir()), None)  # with search, if built
+    if built is not None:
+        report["limits"] = limits(built.output, n, report["medians"].get(f"{built.name}-cold"))
     report["edited_case"] = case.id if case else None
     report["statuses"] = counts
     report["pdf"] = pdf
@@ -528,6 +555,54 @@ def run(n: int, reps: int, names: list[str], seed: int, work: Path, results: Pat
         path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         report["file"] = str(path)
     return report
+
+
+def watch(work: Path, cases: Path, pdf: bool) -> dict:
+    """`hotline watch` after a one-word edit and back (bench/watch.py), in its own process."""
+    report = work / "watch.json"
+    command = [sys.executable, BENCH / "watch.py", "--cases", cases, "--output", work / "watch" / "output",
+               "--reps", "1", "--json", report, *(["--pdf"] if pdf else [])]
+    measure(command, ROOT, work / "ours-watch.log", dict(os.environ, CI="1"))
+    result = json.loads(report.read_text("utf-8"))
+    print(f"  ours-watch: 改一个字后 {result['median']:.2f} 秒（完整构建 {result['full']['seconds']:.1f} 秒）", flush=True)
+    return result
+
+
+def search_bytes(work: Path, output: Path) -> dict:
+    """What searches on our search page download (bench/search_bytes.py on
+    ours-cold's output), or why they were not measured."""
+    from search_bytes import CHROMIUM
+
+    if not Path(CHROMIUM).is_file():
+        return {"skipped": f"没有 Chromium（{CHROMIUM}）"}
+    report = work / "search-bytes.json"
+    measure([sys.executable, BENCH / "search_bytes.py", "--output", output, "--no-build", "--json", report],
+            ROOT, work / "ours-search-bytes.log")
+    result = json.loads(report.read_text("utf-8"))
+    first = result["runs"][0]
+    print(f"  ours-search-bytes: 搜“{first['query']}”下载 {first['total'] / 1000:.1f} KB", flush=True)
+    return result
+
+
+def limits(output: Path, n: int, cold: dict | None) -> dict:
+    """The fullest folders and the sitemap files of a built site; peak
+    memory per process, and a linear estimate at larger numbers of cases
+    (an upper bound: part of the peak does not grow with the cases)."""
+    folders = []
+    for directory, dirnames, filenames in os.walk(output):
+        folders.append((len(dirnames) + len(filenames), os.path.relpath(directory, output).replace(os.sep, "/") + "/"))
+    folders.sort(key=lambda f: (-f[0], f[1]))
+    sitemaps = {}
+    for path in sorted(output.glob("sitemap*.xml")):
+        text = path.read_text("utf-8")
+        sitemaps[path.name] = {"urls": text.count("<url>"), "sitemaps": text.count("<sitemap>"), "bytes": path.stat().st_size}
+    found: dict = {"fullest_folders": [{"folder": f, "entries": e} for e, f in folders[:5]], "sitemaps": sitemaps,
+                   "public_cases": sum(1 for p in output.glob("cases/*.html") if p.name != "index.html")}
+    if cold:
+        per_case = cold["maxrss_mb"] / n
+        found["memory"] = {"peak_mb": cold["maxrss_mb"], "per_case_kb": round(per_case * 1024, 1),
+                           "estimate_300k_mb": round(per_case * 300_000), "estimate_1m_mb": round(per_case * 1_000_000)}
+    return found
 
 
 def _progress(rep: int, name: str, result: dict) -> None:
@@ -625,6 +700,7 @@ def table(report: dict) -> str:
             lines.append(f"| {name} | — | ≤ {target} | 未测量 |")
         else:
             lines.append(f"| {name} | {value:.2f} | ≤ {target} | {'达到' if value <= target else '未达到'} |")
+    lines += limits_table(report)
     cold = m.get("ours-cold")
     if cold and "stages" in cold:
         lines += ["", "我们冷构建的各阶段（中位数，秒；不含 = 减去其中已单列的阶段）：", "",
@@ -633,6 +709,55 @@ def table(report: dict) -> str:
         for label, s in stages:
             lines.append(f"| {label} | {s['calls']:.0f} | {s['inclusive']:.2f} | {s['exclusive']:.2f} |")
     return "\n".join(lines)
+
+
+def limits_table(report: dict) -> list[str]:
+    """The live rebuild, the search's bytes and the limits of the output against their targets."""
+    rows = []
+
+    def row(name: str, measured: str, target: str, met: bool | None) -> None:
+        rows.append(f"| {name} | {measured} | {target} | {'' if met is None else '达到' if met else '未达到'} |")
+
+    n, once, found = report["cases"], report.get("once", {}), report.get("limits")
+    if "ours-watch" in once:
+        w = once["ours-watch"]
+        row(f"`hotline watch` 改一个字后（{n} 个案件）", f"{w['median']:.2f} 秒（完整构建 {w['full']['seconds']:.1f} 秒的 {w['ratio']:.3f} 倍）",
+            f"≤ {LIMITS['watch_seconds']:.0f} 秒（1 万个）", w["median"] <= LIMITS["watch_seconds"] if n == 10_000 else None)
+    if "ours-search-bytes" in once:
+        b = once["ours-search-bytes"]
+        if "skipped" in b:
+            row("站内搜索两个词下载的字节", f"没有测：{b['skipped']}", "< 1 MB（10 万个）", None)
+        else:
+            first = b["runs"][0]
+            row(f"站内搜索“{first['query']}”下载的字节（{b['cases']} 个案件页，{len(b['shards'])} 个年份）",
+                f"{first['total'] / 1000:,.1f} KB（{first['results_shown']} 个结果）", "< 1 MB（10 万个）",
+                first["total"] < LIMITS["search_bytes"] if n >= 100_000 else None)
+    if found:
+        top = found["fullest_folders"][0]
+        public = found["public_cases"]
+        more = (f"；每个公开案件一个条目，{LIMITS['folder_entries']:,} 个公开案件时满" if top["entries"] >= public > 0 else "")
+        row("最满的文件夹", f"`{top['folder']}` {top['entries']:,} 个条目" + "、".join(
+            [""] + [f"`{f['folder']}` {f['entries']:,}" for f in found["fullest_folders"][1:3]]) + more,
+            f"≤ {LIMITS['folder_entries']:,} 个条目", top["entries"] <= LIMITS["folder_entries"])
+        if found["sitemaps"]:
+            largest = max(v["urls"] for v in found["sitemaps"].values())
+            row("网站地图", f"{len(found['sitemaps'])} 个文件，最大的 {largest:,} 个网址", f"每个 ≤ {LIMITS['sitemap_urls']:,} 个网址",
+                largest <= LIMITS["sitemap_urls"])
+        else:
+            row("网站地图", "没有写出（基准的设置没有 SITEURL；拆分见 tests/test_sitemap.py）", f"每个 ≤ {LIMITS['sitemap_urls']:,} 个网址", None)
+        if "memory" in found:
+            mem = found["memory"]
+            measured = f"{mem['peak_mb']:,.0f} MB"
+            if n >= 100_000:  # below, the fixed part (Python, Pelican, templates) would dominate the estimate
+                measured += (f"（每个案件 {mem['per_case_kb']:.0f} KB）；按此线性推算 30 万个 {mem['estimate_300k_mb'] / 1024:.1f} GB，"
+                             f"100 万个 {mem['estimate_1m_mb'] / 1024:.1f} GB（本机 {MACHINE_MEMORY_GB} GB）")
+            else:
+                measured += "（10 万个以上才推算：`-n 100000 --only ours-nosearch-cold`）"
+            row(f"单进程峰值内存（{n} 个案件）", measured, f"≤ {LIMITS['memory_mb_at_300k'] / 1024:.0f} GB（30 万个）",
+                mem["estimate_300k_mb"] <= LIMITS["memory_mb_at_300k"] if n >= 100_000 else None)
+    if not rows:
+        return []
+    return ["", "| 限度 | 测得 | 目标 | 结果 |", "|---|---|---|---|", *rows]
 
 
 def readme_block(report: dict, command: str) -> str:

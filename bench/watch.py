@@ -1,11 +1,12 @@
 """`hotline watch` after a one-case edit, against a full build, in one process.
 
-    .venv/bin/python bench/watch.py --cases DIR [--output DIR] [--reps 3] [--no-search]
+    .venv/bin/python bench/watch.py --cases DIR [--output DIR] [--reps 3] [--no-search] [--pdf]
 
 Runs the watch engine (build/live.py) as `hotline watch` does: a full
 build into an empty output, then `--reps` times: change one word in one
 published case's complaint (as bench/run.py's ours-edit does), rebuild
-live, and change it back, rebuild live. Prints the full build's time, each
+live, and change it back, rebuild live. Like bench/run.py, the bulletins'
+PDFs are not typeset unless `--pdf`. Prints the full build's time, each
 live rebuild's time and CPU time, their median and the ratio to the full
 build, and writes them as JSON with `--json`.
 """
@@ -52,18 +53,18 @@ def main() -> int:
     parser.add_argument("--output", type=Path, help="输出目录（默认为案件目录旁的 watch-output，先清空）")
     parser.add_argument("--reps", type=int, default=3, help="改动和改回各几次（默认 3）")
     parser.add_argument("--no-search", action="store_true", help="不建站内搜索索引")
+    parser.add_argument("--pdf", action="store_true", help="也排版简报的 PDF（设置 PDF；默认不排，和 bench/run.py 一样）")
     parser.add_argument("--json", type=Path, help="把结果写成 JSON")
     args = parser.parse_args()
     os.chdir(ROOT)
     output = (args.output or args.cases.parent / "watch-output").resolve()
     for stale in [output, *output.parent.glob(f".{output.name}.*")]:
         shutil.rmtree(stale, ignore_errors=True)
-    overrides = {"CASES_PATH": str(args.cases.resolve()), "OUTPUT_PATH": str(output)}
-    if args.no_search:
-        sys.path.insert(0, str(ROOT))
-        from pelicanconf import HOTLINE
+    sys.path.insert(0, str(ROOT))
+    from pelicanconf import HOTLINE
 
-        overrides["HOTLINE"] = {**HOTLINE, "SEARCH": False}
+    overrides = {"CASES_PATH": str(args.cases.resolve()), "OUTPUT_PATH": str(output),
+                 "HOTLINE": {**HOTLINE, "SEARCH": not args.no_search, "PDF": args.pdf}}
     live = LiveSite(lambda: build_site(ROOT / "pelicanconf.py", overrides, open(os.devnull, "w")))
     full_wall, full_cpu, _ = timed(live.full)
     print(f"完整构建：{full_wall:.2f} 秒（CPU {full_cpu:.2f} 秒）", flush=True)

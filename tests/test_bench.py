@@ -60,10 +60,10 @@ def test_generated_ids_have_valid_checksums(tmp_path):
 def test_a_tiny_benchmark_run_measures_builds_and_rewrites(tmp_path):
     run = _module("run")
     hugo = ["hugo-cold", "hugo-pagefind-cold"] if shutil.which("hugo") else []
-    names = ["ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit", "pelican-cold", *hugo]
+    names = ["ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit", "pelican-cold", *hugo, "ours-watch", "ours-search-bytes"]
     report = run.run(30, 1, names, seed=1, work=tmp_path / "work", results=tmp_path / "results")
     medians = report["medians"]
-    assert set(medians) == set(names)
+    assert set(medians) == set(names) - set(run.ONCE)
     cold = medians["ours-cold"]
     assert cold["files"] > 30 and cold["pages"] > 25 and cold["seconds"] > 0 and cold["maxrss_mb"] > 10
     assert any(label.startswith("隐私检查") for label in cold["stages"])
@@ -81,7 +81,19 @@ def test_a_tiny_benchmark_run_measures_builds_and_rewrites(tmp_path):
     ratios = saved["ratios"]
     for name in ("ours-nosearch-cold / pelican-cold", "ours-edit / ours-cold", "ours-cold / ours-nosearch-cold"):
         assert ratios[name] > 0
+    # Once: the live rebuild, the search's bytes; the limits of ours-cold's output.
+    watch = report["once"]["ours-watch"]
+    assert 0 < watch["median"] < watch["full"]["seconds"] and len(watch["edits"]) == 2
+    searched = report["once"]["ours-search-bytes"]["runs"][0]
+    assert searched["total"] > 50_000 and searched["kinds"]["wasm"]["files"] == 1
+    limits = report["limits"]
+    fullest = limits["fullest_folders"][0]
+    entries = len(list((work / "ours" / "output" / fullest["folder"]).iterdir()))
+    assert fullest["entries"] == entries == max(f["entries"] for f in limits["fullest_folders"])
+    assert limits["public_cases"] == report["statuses"]["resolved"] and limits["memory"]["peak_mb"] == cold["maxrss_mb"]
     text = run.table(report)
+    assert "`hotline watch` 改一个字后（30 个案件）" in text and "| 站内搜索“停水 维修”下载的字节" in text
+    assert "| 最满的文件夹 |" in text and "| 单进程峰值内存（30 个案件） |" in text
     assert "我们：冷构建" in text and "我们（不含搜索索引）：冷构建" in text
     assert "| ours-nosearch-cold / pelican-cold |" in text and "| ours-edit / ours-cold |" in text
     assert text.count("达到") >= len(run.TARGETS) - 2 * (not hugo)  # each target measured has a verdict
@@ -119,10 +131,11 @@ def test_readme_without_markers_is_refused_before_the_run(tmp_path):
 
 
 @pytest.mark.parametrize("only, skip, expected", [
-    ("ours", None, ["ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit"]),
+    ("ours", None, ["ours-nosearch-cold", "ours-cold", "ours-noop", "ours-edit", "ours-watch", "ours-search-bytes"]),
     ("ours-cold,pelican", None, ["ours-cold", "pelican-cold", "pelican-edit"]),
     ("ours-nosearch,hugo-pagefind", None, ["ours-nosearch-cold", "hugo-pagefind-cold"]),
-    (None, "hugo,ours-noop", ["ours-nosearch-cold", "ours-cold", "ours-edit", "pelican-cold", "pelican-edit"]),
+    (None, "hugo,ours-noop,ours-watch", ["ours-nosearch-cold", "ours-cold", "ours-edit", "pelican-cold", "pelican-edit",
+                                         "ours-search-bytes"]),
     ("hugo", "hugo-pagefind", ["hugo-cold", "hugo-edit"]),
 ])
 def test_selection_of_measurements(only, skip, expected, monkeypatch):

@@ -93,6 +93,9 @@ def test_a_tiny_benchmark_run_measures_builds_and_rewrites(tmp_path):
     assert limits["public_cases"] == report["statuses"]["resolved"] and limits["memory"]["peak_mb"] == cold["maxrss_mb"]
     text = run.table(report)
     assert "`hotline watch` 改一个字后（30 个案件）" in text and "| 站内搜索“停水 维修”下载的字节" in text
+    sitemap = limits["sitemaps"]["sitemap.xml"]
+    assert report["statuses"]["resolved"] < sitemap["urls"] <= cold["pages"] and not sitemap["sitemaps"], sitemap
+    assert "| 网站地图 | 1 个文件，最大的" in text
     assert "| 最满的文件夹 |" in text and "| 单进程峰值内存（30 个案件） |" in text
     assert "我们：冷构建" in text and "我们（不含搜索索引）：冷构建" in text
     assert "| ours-nosearch-cold / pelican-cold |" in text and "| ours-edit / ours-cold |" in text

@@ -100,6 +100,21 @@ def test_the_guard_stops_a_private_value_only_the_pdf_would_carry(tmp_path, case
     assert not (tmp_path / "out").exists()
 
 
+def test_a_pdf_is_guarded_on_its_text_not_its_bytes(tmp_path, cases, monkeypatch):
+    """A PDF's bytes are compressed streams and fonts, where letters spell
+    names by chance (at 300,000 cases a bulletin's bytes spelled a caller in
+    pinyin): the guard reads its page and its text, not its bytes."""
+    made = pdf.render_pdf
+
+    def with_noise(*args, **kwargs):
+        return made(*args, **kwargs) + b"\n% HeLihua\n"  # after %%EOF: bytes no reader shows
+
+    monkeypatch.setattr(pdf, "render_pdf", with_noise)
+    out = build(cases, tmp_path / "out")
+    noisy = out / "bulletins" / "2013-01.pdf"
+    assert noisy.read_bytes().endswith(b"% HeLihua\n") and "HeLihua" not in pdf_text(noisy)
+
+
 def test_without_the_fonts_the_build_says_how_to_install_them_or_turn_pdfs_off(tmp_path, cases, monkeypatch):
     monkeypatch.setattr(pdf, "missing_fonts", lambda: pdf.CJK_FONTS)
     with pytest.raises(BuildFailed) as failed:

@@ -31,15 +31,17 @@ from hotline.site.navigation import section_of
 @dataclass(frozen=True, slots=True)
 class Output:
     """One file to write: where, what it is (for messages), how to render it,
-    `scope` (ids of the cases whose text it alone carries) and `key`,
+    `scope` (ids of the cases whose text it alone carries), `key`,
     everything it is made from besides templates, settings and code
-    (None: render it every time)."""
+    (None: render it every time), and `read`, how the guard reads a file
+    whose bytes are not its text (a PDF: `pdf.pdf_text`)."""
 
     path: str
     what: str
     render: Callable[[], str | bytes]
     scope: frozenset[str] | None = None
     key: object = None
+    read: Callable[[bytes], str] | None = None
 
 
 class SiteWriter:
@@ -85,8 +87,12 @@ class SiteWriter:
         assert self.env is not None, "this writer was made without templates"
         return self.env.get_template(template).render(root=root_of(path), section=section_of(path), **ctx)
 
-    def write(self, relpath: str, data: str | bytes, scope: frozenset[str] | None = None) -> None:
-        """Write one file. `scope`: ids of the cases whose text it alone carries."""
+    def write(
+        self, relpath: str, data: str | bytes, scope: frozenset[str] | None = None,
+        read: Callable[[bytes], str] | None = None,
+    ) -> None:
+        """Write one file. `scope`: ids of the cases whose text it alone carries;
+        `read`: the text the guard reads in its bytes (`Output.read`), if not they."""
         target = self._target(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         old = self._old(relpath)
@@ -94,7 +100,7 @@ class SiteWriter:
         # The published bytes passed the guard against the same private values
         # (an aggregate, scope None, always is read for strong values only).
         if not same or self.recheck or scope is not None:
-            self.guard.check(relpath, raw, scope)
+            self.guard.check(relpath, read(raw) if read else raw, scope)
         if same:
             assert old is not None
             os.link(old, target)
@@ -103,7 +109,8 @@ class SiteWriter:
         self._done(relpath, target)
 
     def write_cached(
-        self, relpath: str, key: Any, render: Callable[[], str | bytes], scope: frozenset[str] | None = None
+        self, relpath: str, key: Any, render: Callable[[], str | bytes], scope: frozenset[str] | None = None,
+        read: Callable[[bytes], str] | None = None,
     ) -> None:
         """Write `render()` at `relpath`, unless the previous build made that
         file from the same `key` (every input of the file: its data, and,
@@ -114,18 +121,19 @@ class SiteWriter:
         if old is not None and self.old_keys.get(relpath) == digest:
             target = self._target(relpath)
             if self.recheck:
-                self.guard.check(relpath, old.read_bytes(), scope)
+                data = old.read_bytes()
+                self.guard.check(relpath, read(data) if read else data, scope)
             os.link(old, target)
             self._done(relpath, target)
         else:
-            self.write(relpath, render(), scope)
+            self.write(relpath, render(), scope, read)
 
     def write_output(self, output: Output) -> None:
         """Write one planned output, reusing the published file when its key allows."""
         if output.key is None:
-            self.write(output.path, output.render(), output.scope)
+            self.write(output.path, output.render(), output.scope, output.read)
         else:
-            self.write_cached(output.path, output.key, output.render, output.scope)
+            self.write_cached(output.path, output.key, output.render, output.scope, output.read)
 
     def write_all(self, outputs: Sequence[Output]) -> None:
         """Write every output, shared out over `processes` processes; each

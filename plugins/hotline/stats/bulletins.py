@@ -21,7 +21,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from hotline.build.output import Output, SiteWriter
-from hotline.build.pdf import LocalFiles, guarded_pdf, require_fonts
+from hotline.build.pdf import LocalFiles, pdf_of_guarded_html, pdf_text, require_fonts
 from hotline.dates import day_start, month_key
 from hotline.feeds.atom import atom_id
 from hotline.model import CaseFacts, CaseSet, PublicCase
@@ -126,7 +126,8 @@ def write_bulletins(
 
 def write_pdfs(pages: list[tuple[Issue, str]], out: SiteWriter, settings: HotlineSettings) -> None:
     """bulletins/YYYY-MM.pdf and bulletins/YYYY.pdf: each page as printed on A4
-    (its print style sheet), guarded, in parallel; its links lead to SITEURL.
+    (its print style sheet), guarded through its page and its own text, in
+    parallel; its links lead to SITEURL.
     A PDF whose page and style sheets are those of the previous build is
     reused, not made again."""
     require_fonts("简报和年度报告的 PDF", "或在设置里写 HOTLINE['PDF'] = False，不出 PDF")
@@ -136,8 +137,8 @@ def write_pdfs(pages: list[tuple[Issue, str]], out: SiteWriter, settings: Hotlin
     outputs = []
     for issue, html in pages:
         scope = frozenset(c.id for c in issue.featured) or None
-        make = functools.partial(guarded_pdf, out.guard, issue.pdf_path, html, fetcher, scope, issue.path)
-        outputs.append(Output(issue.pdf_path, issue.title, make, scope, key=("pdf", html, styles)))
+        make = functools.partial(pdf_of_guarded_html, out.guard, issue.pdf_path, html, fetcher, scope, issue.path)
+        outputs.append(Output(issue.pdf_path, issue.title, make, scope, key=("pdf", html, styles), read=pdf_text))
     out.write_all(outputs)
 
 

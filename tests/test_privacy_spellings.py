@@ -179,7 +179,7 @@ def test_a_province_name_in_prose_is_kept(province, rest):
 
 @pytest.mark.parametrize("told", [
     "前三位138，中间3761，尾号2045", "号码138，后面是3761，最后2045", "138开头，3761，2045结尾",
-    "138<td>3761</td>2045", "138</th><th>3761</th>2045",
+    "138<td>3761</td>2045", "138</th><th>3761</th>2045", "138件，3761件，2045件", "138 件 3761 件 2045",
 ])
 def test_a_number_told_in_pieces_is_removed(told):
     text, values = anonymise(f"来电人说{told}。", caller={"name": "何丽华", **GENDER})

@@ -4,9 +4,12 @@ empty months, zero denominators, breakdowns and the department scoreboard."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from hotline.model import CaseFacts, Category, Department, District, Registries
@@ -293,3 +296,42 @@ def test_single_bars_carry_their_values():
     values = [t.text for t in svg.xpath(".//*[local-name()='text' and contains(@class, 'value')]")]
     assert sorted(values) == ["12", "7"]
     assert "件数" in svg.find("{*}desc").text
+
+
+_GEOMETRY_DIGITS = re.compile(r'\s(?:x|y|cx|cy|r|rx|ry|width|height|d|transform|viewBox)="([^"]*)"')
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 99_999), min_size=1, max_size=14), st.lists(st.floats(0, 1), min_size=2, max_size=14))
+def test_no_number_in_a_charts_geometry_can_spell_a_callers(counts, rates):
+    """pygal writes coordinates with six or more decimals, and the guard read
+    "204.297087 0.000000" as the landline 297 0870 at 300,000 cases. Every
+    run of digits the charts' geometry holds is now too short to be any
+    number: a guard that knows every seven and eight digits the geometry
+    holds in a row, whatever stands between them, finds none of them."""
+    from hotline.build.guard import Guard
+    from hotline.privacy.private import NUMBER, PrivateValue
+    from hotline.stats import charts
+
+    labels = [f"2013年{i + 1}月" for i in range(len(counts))]
+    drawn = [
+        charts.bars("districts", "各区县有效来电", [f"区{i}" for i in range(len(counts))], counts),
+        charts.stacked_bars("monthly", "每月有效来电", labels, [("城市管理", counts), ("其他类别", counts[::-1])]),
+        charts.lines("rates", "每月满意率", [f"{i}月" for i in range(len(rates))], [("满意率", rates), ("按时办结率", rates[::-1])]),
+    ]
+    for svg in map(str, drawn):
+        digits = "".join(re.sub(r"[^0-9]", "", value) for value in _GEOMETRY_DIGITS.findall(svg))
+        windows = {digits[i:i + n] for n in (7, 8) for i in range(len(digits) - n + 1)}
+        assert len(windows) > 10  # the geometry is there to be read
+        guard = Guard([PrivateValue(w, "XY-2013-000042", "caller.phone", NUMBER) for w in sorted(windows)])
+        guard.check("stats/index.html", svg)
+
+
+def test_charts_draw_the_same_with_short_numbers():
+    """The rounded geometry still puts each bar where its value says."""
+    from hotline.stats import charts
+
+    svg = _svg(charts.bars("districts", "各区县有效来电", ["甲区", "乙区"], [300, 150]))
+    lengths = sorted(float(r.get("width")) for r in svg.xpath(".//*[contains(@class, 'serie-0 ')]//*[local-name()='rect']"))
+    assert lengths[0] > 0 and abs(lengths[1] / lengths[0] - 2) < 0.02  # horizontal bars
+    assert all(re.fullmatch(r"-?[0-9]+(\.[0-9])?e0", r.get("x")) for r in svg.iter("{*}rect") if "x" in r.attrib)

@@ -124,10 +124,9 @@ def test_the_hotline_widget_shows_this_years_figures_but_no_small_count(site):
     figures = dict(zip(page.xpath("//dt/text()"), page.xpath("//dd/text()"), strict=True))
     assert figures["受理来电来信"] == "60 件" and figures["办结"] == "60 件" and figures["满意率"] == "100.0%"
     named = figures["反映较多"]
-    assert named.startswith("城市管理 48 件、户籍管理 6 件")
+    assert named.startswith("城市管理、户籍管理")  # most valid calls first: 48, 6
     assert "交通问题" not in named  # one record: below MIN_CELL
-    for count in re.findall(r"(\d+) 件", named):
-        assert int(count) >= 3
+    assert not re.search(r"[0-9]", named)  # names only: counts side by side would tell a number in pieces
 
 
 def test_data_files_carry_what_the_widget_pages_show(site):

@@ -61,8 +61,8 @@ def known_cases() -> dict[str, dict]:
     return dict(cases)
 
 
-APRIL_CATEGORIES = ["供水供电（本月 10 件，前三个月平均 3 件，增加 7 件）", "城市管理（本月 6 件，前三个月平均 4.3 件，增加 1.7 件）"]
-APRIL_DISTRICTS = ["平桥区（本月 12 件，前三个月平均 3 件，增加 9 件）", "浉河区（本月 9 件，前三个月平均 7.3 件，增加 1.7 件）"]
+APRIL_CATEGORIES = ["供水供电（本月 10 件，较前三个月平均增加 7 件）", "城市管理（本月 6 件，较前三个月平均增加 1.7 件）"]
+APRIL_DISTRICTS = ["平桥区（本月 12 件，较前三个月平均增加 9 件）", "浉河区（本月 9 件，较前三个月平均增加 1.7 件）"]
 # 停水 in all ten 供水供电 headlines (not in the three unpublished ones); 市民, 反映, 问题, 及时, 解决 are
 # stop words; words in fewer than three headlines (夜间, 户口, 井盖 …) are left out; ties in code point order.
 APRIL_TERMS = ["停水（10 件）", "小区（6 件）", "突然（6 件）", "供水（4 件）", "恢复（4 件）", "抢修（4 件）",

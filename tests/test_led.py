@@ -214,9 +214,24 @@ def test_hotline_and_stats_lines_fit_every_width(cases):
         "热线电话 12345", "8912345 3772020", "3785008"]
     # 2013: four records, three resolved, two followed up (one unreachable), both satisfied
     year = site_statistics(cases, HotlineSettings.from_pelican({"HOTLINE": {"MIN_CELL": 1}})).by_year[-1]
-    assert wide.stats_line(year) == "2013年共受理4件 回访率66.7% 满意率100.0%"
-    assert Composer(Screen(max_chars=20)).stats_line(year) == "2013年共受理4件 回访率66.7%"
+    assert wide.stats_line(year, (1, 5)) == "2013年1-5月共受理4件 回访率66.7% 满意率100.0%"
+    assert Composer(Screen(max_chars=24)).stats_line(year, (1, 5)) == "2013年1-5月共受理4件 回访率66.7%"
+    assert wide.stats_line(year, (3, 3)) == "2013年3月共受理4件 回访率66.7% 满意率100.0%"
     assert wide.stats_line(None) == ""
+
+
+@pytest.mark.parametrize("months", [(1, 12), (3, 3), (10, 12)])
+def test_the_stats_line_tells_no_number_in_pieces(months):
+    """2013年共受理3060件 read as the landline 2013 3060 told in pieces: the
+    months stand between the year and the count (2013年1-12月共受理3060件)."""
+    from hotline.build.guard import Guard
+    from hotline.privacy.private import NUMBER, PrivateValue
+    from hotline.stats.figures import Figures, Row
+
+    year = Row("2013年", "2013", Figures(records=3060, invalid=10, resolved=2812))
+    line = Composer(Screen(max_chars=60)).stats_line(year, months)
+    assert "3060件" in line
+    Guard([PrivateValue("20133060", "XY-1", "caller.phone", NUMBER)]).check("led/ticker.txt", line)
 
 
 def test_a_screen_shows_its_district_and_category_only(cases):
@@ -235,6 +250,6 @@ def test_a_screen_without_cases_yet_shows_numbers_and_figures_only(cases, caplog
     with caplog.at_level(logging.WARNING):
         ticker = make_ticker(cases, settings, Screen(name="sc", district=("商城县",)))
     assert ticker.messages == ()
-    assert ticker.lines == ["市长热线办公室 热线电话 12345 全天 24 小时", "2013年共受理4件 回访率66.7% 满意率100.0%",
+    assert ticker.lines == ["市长热线办公室 热线电话 12345 全天 24 小时", "2013年1-2月共受理4件 回访率66.7% 满意率100.0%",
                             "口径：回访率=回访接通÷办结 满意率=满意+基本满意÷回访接通"]
     assert "LED 屏 sc：还没有公开的案件属于 DISTRICT “商城县”" in caplog.text

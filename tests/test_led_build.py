@@ -67,7 +67,7 @@ def test_every_feed_of_every_screen_is_valid_and_within_its_limits(sample, name)
     assert led["refresh_seconds"] == config.get("REFRESH_SECONDS", 60)
     assert led["hotlines"] == HOTLINE["HOTLINES"]
     shown, rate = r"(\d+|<\d|×)", r"(\d+\.\d%|[—―])"  # a withheld count or rate (disclosure.py)
-    assert re.fullmatch(rf"\d{{4}}年共受理{shown}件( 回访率{rate})?( 满意率{rate})?", led["stats_text"])
+    assert re.fullmatch(rf"\d{{4}}年\d+(-\d+)?月共受理{shown}件( 回访率{rate})?( 满意率{rate})?", led["stats_text"])
     assert led["version"] == content_version(feed)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", led["generated_at"])
     items = feed["items"]

@@ -231,4 +231,4 @@ def test_bulk_csv_has_a_file_per_year_of_receipt_listed_on_the_page(tmp_path):
         rows = list(csv.DictReader(io.StringIO((site / f"open311/bulk/requests-{year}.csv").read_text("utf-8-sig"))))
         assert [r["service_request_id"] for r in rows] == [case_id]
     page = html.fromstring((site / "open-data.html").read_text("utf-8"))
-    assert page.xpath("//ul[@class='bulk-files']/li/a/@href") == ["open311/bulk/requests-2013.csv", "open311/bulk/requests-2012.csv"]
+    assert page.xpath("//table[contains(@class, 'bulk-files')]//td/a/@href") == ["open311/bulk/requests-2013.csv", "open311/bulk/requests-2012.csv"]

@@ -389,7 +389,7 @@ class Guard:
 
     def _number_entries(self, folded: str) -> Iterator[_Entry]:
         """The entries of the numbers a view of `spelling.digit_views` holds."""
-        for pieces in number_pieces(folded, counts_apart=True):
+        for pieces in number_pieces(folded):
             for digits in joined_pieces(pieces):
                 entry = self._pieces.get(digits)
                 if entry is not None:

@@ -186,7 +186,8 @@ def _hotline_widget(cases: CaseSet, settings: HotlineSettings) -> Widget:
     shown = [r for r in rows if r.key is not None and isinstance(r.figures.valid, int) and r.figures.valid > 0]
     top = sorted(shown, key=lambda r: -sort_count(r.figures.valid))[:TOP_CATEGORIES]
     if top:
-        figures.append(Figure("反映较多", "、".join(f"{clip(r.name)} {r.figures.valid} 件" for r in top)))
+        # Names only: counts side by side (城市管理 626 件、供水供电 360 件) read as a number told in pieces.
+        figures.append(Figure("反映较多", "、".join(clip(r.name) for r in top)))
     return replace(widget, figures_title=f"{number}年热线数字", figures=tuple(figures))
 
 

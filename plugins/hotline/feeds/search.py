@@ -102,7 +102,8 @@ def write_search_page(cases: CaseSet, out: SiteWriter, settings: HotlineSettings
     With search turned off it says so and points to the listings."""
     bundles = [f"{BUNDLE}/{year}/" for year in shards(cases)] if settings.search else None
     # JSON in an attribute the template escapes: names as written, which the guard reads
-    filters = json.dumps(filter_values(cases), ensure_ascii=False) if settings.search else None
+    # A value to a line: years side by side ("2012", "2013") read as a number told in pieces.
+    filters = json.dumps(filter_values(cases), ensure_ascii=False, indent=0) if settings.search else None
     out.write("search.html", out.render("search.html", "search.html", bundles=bundles, filters=filters))
 
 

@@ -222,9 +222,6 @@ _PIECE_GAP = re.compile(r"[^0-9。！？!?\n]{1,10}")
 # A UUID (the Atom feeds' entry ids) is hex in groups, not a number told in
 # pieces: 5412-a766 in fa095f05-ad15-5412-a766-… spelled a landline at
 # 100,000 cases. Whole numbers in it are still looked for.
-# A count of cases (已办结3184件，在办146 件): the figures of a bulletin, the
-# statistics page or the LED, never a piece a clerk tells a number in.
-_COUNT_OF_CASES = re.compile(r"[ \u3000]*件")
 _UUID = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9A-Za-z])")
 
 
@@ -262,21 +259,14 @@ def fold_letters(folded: str) -> str:
     return _DIGITISH.sub(digits, folded)
 
 
-def number_pieces(folded: str, counts_apart: bool = False) -> list[list[re.Match]]:
+def number_pieces(folded: str) -> list[list[re.Match]]:
     """Runs of digit pieces a sentence tells one after another
-    (138，中间3761，尾号2045) in a view of `digit_views`. With `counts_apart`,
-    a count of cases (3184件) is no piece and ends a run: the guard reads the
-    figures of statistics so. (The anonymiser, reading a case's own text,
-    removes 138件3761件2045 too.)"""
+    (138，中间3761，尾号2045) in a view of `digit_views`."""
     runs: list[list[re.Match]] = []
     run: list[re.Match] = []
     uuids = [m.span() for m in _UUID.finditer(folded)] if "-" in folded else []
     for piece in _PIECE.finditer(folded):
         if uuids and any(start <= piece.start() < end for start, end in uuids):
-            continue
-        if counts_apart and _COUNT_OF_CASES.match(folded, piece.end()):
-            runs.append(run)
-            run = []
             continue
         if run and not _PIECE_GAP.fullmatch(folded, run[-1].end(), piece.start()):
             runs.append(run)

@@ -60,7 +60,7 @@ class Issue:
     def title(self) -> str:
         if self.number is None:
             return f"市长热线{self.row.name}年度报告"
-        return f"市长热线简报 {self.label}（{self.row.name}）"
+        return f"市长热线简报 {self.heading}"
 
     @property
     def label(self) -> str:
@@ -68,12 +68,22 @@ class Issue:
         return f"第{self.in_year}期（总第{self.number}期）"
 
     @property
+    def heading(self) -> str:
+        """2013年8月 第8期（总第20期）: the month first, so that no year follows
+        总第M期 (总第120期）（2013年 reads as the number 1202013 told in pieces)."""
+        return f"{self.row.name} {self.label}"
+
+    @property
     def summary(self) -> str:
-        """The figures in one sentence, as the bulletin opens, each rate with its formula."""
+        """The figures as the bulletin opens, each count in a sentence of its
+        own and each rate with its formula; the rest is in the table below it.
+        Two counts in one sentence (已办结3184件，在办146件) read as a number
+        told in pieces, and may be some caller's; so would a year and a count
+        (2013年共受理3060件): a yearly report says 全年."""
         f = self.row.figures
+        period = "全年" if self.number is None else self.row.name
         return (
-            f"{self.row.name}共受理来电{f.records}件，其中有效来电{f.valid}件、无效来电{f.invalid}件；"
-            f"已办结{f.resolved}件，在办{f.in_progress}件。"
+            f"{period}共受理来电{f.records}件。已办结{f.resolved}件。"
             + "，".join(DEFINITIONS[key].quoted(percent(getattr(f, key)))
                        for key in ("followup_rate", "satisfaction_rate", "on_time_rate"))
             + "。"

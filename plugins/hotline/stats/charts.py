@@ -131,11 +131,11 @@ def _short_numbers(root) -> None:
     geometry holds at most four digits ("0 279", an exponent and the next
     number), fewer than any number the guard looks for, and no two numbers
     of three digits have only letters and blanks between them, so none are
-    joined as a number told in pieces. (pygal also writes each bar's
-    centre as text for its tooltip script, which these charts do not have:
+    joined as a number told in pieces. (pygal also writes each bar's and point's
+    position as text for its tooltip script, which these charts do not have:
     those go.)"""
     for node in list(root.iter("{*}*")):
-        if etree.QName(node).localname == "desc" and node.get("class") in ("x centered", "y centered"):
+        if etree.QName(node).localname == "desc" and (node.get("class") or "").split()[:1] in (["x"], ["y"]):
             node.getparent().remove(node)
             continue
         for attribute in GEOMETRY.intersection(node.attrib):

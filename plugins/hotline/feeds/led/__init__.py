@@ -24,6 +24,7 @@ from hotline.stats.disclosure import site_statistics
 
 if TYPE_CHECKING:  # settings imports .config: no import cycle at run time
     from hotline.settings import HotlineSettings
+    from hotline.stats.figures import Row
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def make_ticker(cases: CaseSet, settings: HotlineSettings, screen: Screen) -> Ti
         and (not screen.category or c.category.name in screen.category)
     ][: screen.items]
     messages = tuple((case, composer.case_message(case)) for case in chosen)
-    stats_text = composer.stats_line(years[-1] if years else None)
+    stats_text = composer.stats_line(years[-1], _months_with_records(stats.by_month, years[-1])) if years else ""
     ticker = Ticker(
         screen=screen,
         title=f"{settings.site_name} LED 屏" + (f"（{screen.title}）" if screen.title else ""),
@@ -102,3 +103,9 @@ def _check_filter(cases: CaseSet, screen: Screen) -> None:
         if name not in districts:
             log.warning("LED 屏 %s：还没有公开的案件属于 DISTRICT “%s”，这块屏暂时只显示热线电话和统计数字。", screen.name, name)
 
+
+def _months_with_records(months: tuple[Row, ...], year: Row) -> tuple[int, int]:
+    """The first and last month of `year` with records, as numbers."""
+    numbers = [int(m.key[5:7]) for m in months
+               if m.key and m.key.startswith(f"{year.key}-") and isinstance(m.figures.records, int) and m.figures.records]
+    return (min(numbers), max(numbers)) if numbers else (1, 12)

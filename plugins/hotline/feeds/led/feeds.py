@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from hotline.dates import day_start
 from hotline.feeds.led.config import Screen
 from hotline.feeds.led.messages import shown_rates
+from hotline.feeds.stable_index import HASH_LETTERS
 from hotline.model import PublicCase
 from hotline.site import urls
 
@@ -105,7 +106,8 @@ def content_version(feed: dict) -> str:
     """A hash of everything in the feed except `_led.version` and `_led.generated_at`."""
     led = {k: v for k, v in feed["_led"].items() if k not in ("version", "generated_at")}
     canonical = json.dumps({**feed, "_led": led}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    # In letters, not hex: a hash's digits may spell a number (stable_index.HASH_LETTERS).
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16].translate(HASH_LETTERS)
 
 
 def rss(ticker: Ticker, url: Callable[[str], str], tz: ZoneInfo) -> bytes:

@@ -111,13 +111,18 @@ class Composer:
                 lines.append(number)
         return lines
 
-    def stats_line(self, year: Row | None) -> str:
-        """2013年共受理N件 回访率x% 满意率y% from the published figures of the
-        latest year with records (`stats.by_year`'s last row); "" if none."""
+    def stats_line(self, year: Row | None, months: tuple[int, int] = (1, 12)) -> str:
+        """2013年1-12月共受理N件 回访率x% 满意率y% from the published figures of
+        the latest year with records (`stats.by_year`'s last row) and the first
+        and last of its `months` with records; "" if none. The months stand
+        between the year and the count, which would read as one number told
+        in pieces (2013年共受理3060件: 2013 3060)."""
         if year is None:
             return ""
         figs = year.figures
-        parts = [f"{year.name}共受理{figs.records}件", f"回访率{percent(figs.followup_rate)}",
+        first, last = months
+        period = f"{year.name}{first}月" if first == last else f"{year.name}{first}-{last}月"
+        parts = [f"{period}共受理{figs.records}件", f"回访率{percent(figs.followup_rate)}",
                  f"满意率{percent(figs.satisfaction_rate)}"]
         parts = [self.clean(p) for p in parts]
         while len(" ".join(parts)) > self.screen.max_chars and len(parts) > 1:

@@ -24,6 +24,7 @@ def _module(name: str):
 
 
 generate = _module("generate")
+pieces = _module("pieces")
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -151,3 +152,14 @@ def test_without_hugo_every_hugo_measurement_is_skipped(monkeypatch):
     run = _module("run")
     monkeypatch.setattr(run.shutil, "which", lambda name: None)
     assert run.selected("hugo,pelican-cold", None) == ["pelican-cold"]
+
+
+def test_pieces_lists_figures_told_side_by_side(tmp_path):
+    (tmp_path / "bulletins").mkdir()
+    (tmp_path / "bulletins/2016-08.html").write_text("<p>已办结3184件，在办146件。</p>\n<p>已办结3184件。在办146件。</p>\n", "utf-8")
+    (tmp_path / "stats.html").write_text("<td>3184</td>\n<td>146</td>\n<p>在办 46 件，办结 84 件</p>", "utf-8")
+    counts, first = pieces.shapes(tmp_path)
+    assert counts == {("bulletins", "#件,在办#"): 1}
+    assert first[("bulletins", "#件,在办#")][0] == "bulletins/2016-08.html"
+    counts, _ = pieces.shapes(tmp_path, digits=2)  # figures that grow to three digits with more cases
+    assert counts[("stats.html", "# 件,办结 #")] == 1

@@ -163,3 +163,10 @@ def test_pieces_lists_figures_told_side_by_side(tmp_path):
     assert first[("bulletins", "#件,在办#")][0] == "bulletins/2016-08.html"
     counts, _ = pieces.shapes(tmp_path, digits=2)  # figures that grow to three digits with more cases
     assert counts[("stats.html", "# 件,办结 #")] == 1
+
+
+def test_memory_counts_what_reading_and_the_guard_hold(tmp_path):
+    memory = _module("memory")
+    generate.generate(tmp_path / "cases", 300)
+    measured = memory.measure(tmp_path / "cases")
+    assert measured["cases"] == 300 and set(measured) == {"cases", "read", "guard"}  # MB: the allocator may reuse the generator's

@@ -148,11 +148,12 @@ class LeakError(HotlineError):
 class _Entry:
     """The private values that share one canonical form."""
 
-    __slots__ = ("strong", "weak")
+    __slots__ = ("strong", "weak", "spans_clauses")
 
-    def __init__(self) -> None:
+    def __init__(self, spans_clauses: bool = False) -> None:
         self.strong: PrivateValue | None = None
         self.weak: dict[str, PrivateValue] = {}  # case_id -> value
+        self.spans_clauses = spans_clauses  # its key holds a clause end (`spelling.BARRIER`)
 
     def add(self, value: PrivateValue) -> None:
         if value.strong:
@@ -207,19 +208,16 @@ class Guard:
                 keys, table, minimum = {canonical(value.value)}, texts, MIN_TEXT
             for key in keys:
                 if len(key) >= minimum:
-                    table.setdefault(key, _Entry()).add(value)
+                    table.setdefault(key, _Entry(BARRIER in key)).add(value)
         # Text keys as UTF-8 bytes, one character each: pyahocorasick scans a
         # trie node's children one by one, and over bytes no node has more than
         # 256 of them, where a CJK alphabet gives the root thousands. UTF-8 is
         # self-synchronising: a match never starts inside a character.
+        # Lines searched apart skip the keys holding a clause end (`_Entry.spans_clauses`):
+        # joined, two lines a page holds apart (or a line's own end) would spell one.
+        # Those are looked for in the whole page, with an automaton of their own.
         self._automaton = _automaton({_utf8(key): entry for key, entry in texts.items()})
         self._spanning = _automaton({_utf8(key): entry for key, entry in texts.items() if BARRIER in key})
-        # The other keys, for lines searched apart: joined, two lines a page
-        # holds apart (or a line's own end) would spell a key across a clause end.
-        self._within = (
-            _automaton({_utf8(key): entry for key, entry in texts.items() if BARRIER not in key})
-            if self._spanning is not None else self._automaton
-        )
         self._clean: set[str] = set()  # lines that spell no key (see _find)
         self._latin = LatinFinder(latin.items())
         slugs = sorted({slug for slug in (*public_slugs, *THEME_WORDS) if slug}, key=len, reverse=True)
@@ -368,10 +366,10 @@ class Guard:
         if seen is not None:
             seen["text"] = text
         folded = canonical(text)
-        automaton = self._automaton if spanning else self._within
-        if automaton is not None:
-            for _end, entry in automaton.iter(_utf8(folded)):
-                yield entry
+        if self._automaton is not None:
+            for _end, entry in self._automaton.iter(_utf8(folded)):
+                if spanning or not entry.spans_clauses:
+                    yield entry
         latin = self._latin.find(text, folded)
         if seen is not None:
             seen["latin"] = bool(latin)

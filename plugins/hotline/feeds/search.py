@@ -131,15 +131,11 @@ def index_search(cases: CaseSet, out: SiteWriter, settings: HotlineSettings) -> 
         out.write(f"{bundle}/{SOURCE_DIGEST}", digest)
 
 
+@cache
 def library_files() -> dict[str, bytes]:
     """Pagefind's program files as it writes them for a page without any
-    case (its name -> bytes): every file but the index, whose names hold hashes."""
-    return _library_files(pagefind_executable())
-
-
-@cache
-def _library_files(executable: Path) -> dict[str, bytes]:
-    """`library_files` of one Pagefind program (the one `_run_pagefind` runs)."""
+    case (its name -> bytes): every file but the index, whose names hold
+    hashes. Made once per process, when a file of Pagefind's is first guarded."""
     with tempfile.TemporaryDirectory(prefix="hotline-pagefind-") as scratch:
         site = Path(scratch) / "site"
         site.mkdir()

@@ -145,7 +145,7 @@ def _short_numbers(root) -> None:
 def _short_number(m: re.Match[str]) -> str:
     value = float(m.group())
     text = f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}".rstrip("0").rstrip(".")
-    return ("0" if text in ("-0", "") else text) + "e0"
+    return ("0" if text == "-0" else text) + "e0"
 
 
 def _svg(root, tag: str) -> str:

@@ -284,3 +284,19 @@ def test_a_guard_message_never_shows_a_short_number_whole():
     with pytest.raises(LeakError) as leak:
         Guard([PrivateValue("6221234", "X", "caller.phone", NUMBER)]).check("a.html", "电话 622 1234")
     assert "6221234" not in str(leak.value) and "622" not in str(leak.value).replace("a.html", "")
+
+
+@pytest.mark.parametrize("written", [
+    "𝟏𝟑𝟖𝟑𝟕𝟔𝟏𝟐𝟎𝟒𝟓",  # mathematical bold digits
+    "₁₃₈₃₇₆₁₂₀₄₅",  # subscript digits
+    "138⁃3761⁃2045", "138⸱3761⸱2045",  # a hyphen bullet, a word-separator dot
+    "138（3761）2045",
+    "一叁捌叁柒陆壹贰零肆伍",  # everyday and financial numerals mixed
+])
+def test_a_declared_phone_in_rarer_digits_and_separators_is_removed(written):
+    caller = {"name": "何丽华", **GENDER, "phone": PHONE}
+    text, _ = anonymise(f"来电人电话{written}。", caller=caller)
+    assert not re.search(r"138|3761|2045|[𝟎-𝟗₀-₉叁捌柒陆贰肆伍]{3}", text), text
+    Guard(caller_values(caller, "XY-1", "caller")).check("cases/x.html", f"<p>{text}</p>", frozenset({"XY-1"}))
+    with pytest.raises(LeakError):  # and the guard finds the number as written
+        Guard(caller_values(caller, "XY-1", "caller")).check("cases/x.html", f"<p>电话{written}</p>")
